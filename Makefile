@@ -1,0 +1,67 @@
+# The book's commands. Each target sets up what it needs (the .venv from the lock) first.
+# Run `make help` for the list.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON_FOR_VENV ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+# The strict build: a warning is a failure (-W), unresolved references are warnings (-n),
+# and --keep-going reports every warning before failing.
+JB_FLAGS := -W -n --keep-going
+NOTEBOOKS := index.ipynb $(sort $(wildcard chapters/*.ipynb))
+NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
+
+.PHONY: help setup validate book html notebooks test unit nbval lock datapackage clean
+
+help:
+	@echo "make book       set up .venv if needed, validate data/, execute every chapter, build the HTML book strictly"
+	@echo "make test       set up .venv if needed, run pytest (unit, schema, bad-input), nbval on the notebooks, and the strict build"
+	@echo "make notebooks  re-execute the notebooks in place (after an intended change to data or code)"
+	@echo "make datapackage  record new sha256 hashes in data/datapackage.json (after an intended data edit)"
+	@echo "make lock       re-resolve requirements.lock from pyproject.toml"
+	@echo "make clean      remove _build/"
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -n "$(PYTHON_FOR_VENV)" || { echo "error: python3.11 not found; install Python 3.11" >&2; exit 1; }
+	@test -x $(PY) || $(PYTHON_FOR_VENV) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+setup: $(STAMP)
+
+# Stops with a file/line/column/rule message before anything is executed.
+validate: $(STAMP)
+	$(PY) -m helpers.validate
+
+html: validate
+	$(VENV)/bin/jupyter-book build $(JB_FLAGS) --path-output . .
+	@echo "HTML book: $(CURDIR)/_build/html/index.html"
+
+book: html
+
+notebooks: validate
+	$(PY) -m helpers.notebooks execute $(NOTEBOOKS)
+
+unit: validate
+	$(PY) -m pytest tests
+
+nbval: validate
+	$(PY) -m pytest $(NBVAL_FLAGS) $(NOTEBOOKS)
+
+test: unit nbval html
+
+datapackage: $(STAMP)
+	$(PY) -m helpers.datapackage --update
+
+lock: $(STAMP)
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+	  --no-header --annotation-style line -o requirements.lock
+
+clean:
+	rm -rf _build

@@ -1,0 +1,54 @@
+"""The book's bibliography (``data/references.bib``), read with pybtex.
+
+The same file feeds sphinxcontrib-bibtex for ``{cite}`` in the chapters, so a ``source_key`` that
+validates here is one the book can cite.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+from pybtex.database import parse_file
+
+from helpers.paths import data_dir
+
+BIB_NAME = "references.bib"
+
+
+@lru_cache(maxsize=8)
+def _entries(path: str, mtime_ns: int):
+    return parse_file(path, bib_format="bibtex").entries
+
+
+def entries(directory: Path | None = None):
+    path = (directory or data_dir()) / BIB_NAME
+    return _entries(str(path), path.stat().st_mtime_ns)
+
+
+def keys(directory: Path | None = None) -> frozenset[str]:
+    """Every citation key in the bibliography."""
+    return frozenset(entries(directory).keys())
+
+
+def _plain(text: str) -> str:
+    return text.replace("{", "").replace("}", "").replace("\\%", "%")
+
+
+def sources_table(directory: Path | None = None) -> pd.DataFrame:
+    """One row per bibliography entry: key, producer, title, year and address."""
+    rows = []
+    for key, entry in entries(directory).items():
+        fields = entry.fields
+        author = " and ".join(_plain(str(p)) for p in entry.persons.get("author", []))
+        rows.append(
+            {
+                "source_key": key,
+                "producer": author or _plain(fields.get("howpublished", "")),
+                "title": _plain(fields.get("title", "")),
+                "year": _plain(fields.get("year", "")),
+                "url": fields.get("url", ""),
+            }
+        )
+    return pd.DataFrame(rows).sort_values("source_key", ignore_index=True)

@@ -1,0 +1,121 @@
+"""Documentation generated from the pandera models, for the "Data and methods" page.
+
+The page shows what the validator enforces because it is generated from the same models: a rule
+added to ``schemas.py`` appears here without anyone writing it down twice.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from helpers import schemas
+from helpers.load import readable_rule
+
+KIND_LABELS = {"text": "text", "number": "number", "integer": "whole number", "date": "date (YYYY-MM-DD)"}
+
+
+def _check_label(check) -> str:
+    name = check.name
+    stats = check.statistics or {}
+    if name == "isin":
+        return "one of " + ", ".join(map(str, stats["allowed_values"]))
+    if name == "greater_than_or_equal_to":
+        return readable_rule(f"greater_than_or_equal_to({stats['min_value']})")
+    if name == "less_than_or_equal_to":
+        return readable_rule(f"less_than_or_equal_to({stats['max_value']})")
+    if name == "str_matches":
+        pattern = stats["pattern"]
+        return f"matches {getattr(pattern, 'pattern', pattern)}"
+    if name == "str_length":
+        return f"at least {stats.get('min_value')} characters"
+    return name
+
+
+def schema_table(model: type[pa.DataFrameModel]) -> pd.DataFrame:
+    """One row per column: name, type, required, rules and description."""
+    kinds = schemas.field_kinds(model)
+    columns = model.to_schema().columns
+    rows = []
+    for name, kind in kinds.items():
+        column = columns[name]
+        rules = [_check_label(check) for check in column.checks]
+        if column.unique:
+            rules.insert(0, "unique")
+        rows.append(
+            {
+                "column": name,
+                "type": KIND_LABELS[kind],
+                "required": "no" if column.nullable else "yes",
+                "rules": "; ".join(rules),
+                "description": column.description or "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def row_rules(model: type[pa.DataFrameModel]) -> list[str]:
+    """The rules that compare columns within a row (pandera dataframe checks)."""
+    return [check.name for check in model.to_schema().checks]
+
+
+def tables_overview() -> pd.DataFrame:
+    """Each table: file, model, description and row count."""
+    from helpers.load import load
+
+    rows = []
+    for table, (model, description) in schemas.TABLES.items():
+        rows.append(
+            {
+                "table": table,
+                "file": f"data/{table}.csv",
+                "schema": model.__name__,
+                "rows": len(load(table)),
+                "description": description,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def figures_listing(frame: pd.DataFrame) -> pd.DataFrame:
+    """A figure table as a reader scans it: value formatted as the source gave it, dates as text."""
+    from helpers.text import fmt_number
+
+    def shown(row) -> str:
+        value = row["value"]
+        text = fmt_number(value, 0) if float(value).is_integer() else fmt_number(value, 1)
+        return text if row["qualifier"] == "unqualified" else f"{row['qualifier']} {text}"
+
+    listing = pd.DataFrame(
+        {
+            "figure_id": frame["figure_id"],
+            "quantity": frame["quantity"],
+            "value": frame.apply(shown, axis=1),
+            "unit": frame["unit"],
+            "as of": frame["as_of"].dt.strftime("%Y-%m-%d"),
+            "originator": frame["originator"],
+            "reported by": frame["reported_by"],
+            "source": frame["source_key"],
+        }
+    )
+    return listing.set_index("figure_id")
+
+
+def events_listing(frame: pd.DataFrame) -> pd.DataFrame:
+    """The events table with dates as text, in date order."""
+    listing = frame.sort_values("date").assign(date=lambda f: f["date"].dt.strftime("%Y-%m-%d"))
+    return listing[["event_id", "date", "event", "actor", "source_key"]].set_index("event_id")
+
+
+def sources_with_counts() -> pd.DataFrame:
+    """The bibliography as a table, with how many rows of data/ cite each source."""
+    from helpers import bibliography
+    from helpers.load import load
+
+    counts: dict[str, int] = {}
+    for table in schemas.TABLES:
+        for key, n in load(table)["source_key"].value_counts().items():
+            counts[key] = counts.get(key, 0) + int(n)
+    sources = bibliography.sources_table()
+    sources["rows citing it"] = sources["source_key"].map(counts).fillna(0).astype(int)
+    return sources.set_index("source_key")

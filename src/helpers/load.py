@@ -1,0 +1,251 @@
+"""``load("<table>")``: a table from ``data/`` as a validated DataFrame with proper dtypes.
+
+Parsing is strict on purpose. The CSV text is read as text and each cell is parsed by the kind
+its schema declares: a number must be a plain decimal ("2,700" or "2700 km2" is an error, never
+2700), a date must be an ISO ``YYYY-MM-DD`` calendar date, an empty cell is missing (an error
+unless the column is nullable). Then the pandera model validates the typed frame lazily, the
+file's sha256 is compared with ``data/datapackage.json``, and any problem raises one
+:class:`~helpers.errors.DataValidationError` naming file, line, column, rule and value.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from helpers import bibliography, datapackage, schemas
+from helpers.errors import DataIssue, DataValidationError
+from helpers.paths import data_dir, display_path
+
+NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
+INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+UTF8_BOM = b"\xef\xbb\xbf"
+
+RULE_NUMBER = "plain decimal number (digits and one '.', no thousands separators or units)"
+RULE_INTEGER = "whole number (digits only)"
+RULE_DATE = "ISO calendar date YYYY-MM-DD"
+RULE_REQUIRED = "required (not empty)"
+RULE_SPACES = "no leading or trailing spaces"
+RULE_HASH = "sha256 matches data/datapackage.json"
+
+HASH_HINT = (
+    "The file differs from the version recorded in data/datapackage.json. If you changed it on "
+    "purpose, run `make datapackage` to record the new sha256 (and commit both files); "
+    "otherwise restore it with `git checkout -- data/`."
+)
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def load(table: str, directory: Path | str | None = None, *, verify_hash: bool = True) -> pd.DataFrame:
+    """Return the validated table ``data/<table>.csv``.
+
+    ``directory`` (default ``data/``, or ``$BOOK_DATA_DIR``) must hold the CSV, ``references.bib``
+    and ``datapackage.json``. Raises :class:`DataValidationError` listing every problem found.
+    """
+    model = schemas.model_for(table)
+    directory = Path(directory).resolve() if directory is not None else data_dir()
+    path = directory / f"{table}.csv"
+    shown = display_path(path)
+    if not path.exists():
+        raise DataValidationError([DataIssue(shown, None, None, "file exists")])
+    raw = path.read_bytes()
+
+    frame, lines, issues = _parse(raw, model, shown)
+    if frame is not None:
+        token = schemas.BIBLIOGRAPHY_KEYS.set(bibliography.keys(directory))
+        try:
+            issues += _validate(frame, model, lines, shown, already=issues)
+        finally:
+            schemas.BIBLIOGRAPHY_KEYS.reset(token)
+
+    hint = None
+    if verify_hash:
+        expected = datapackage.recorded_hash(table, directory)
+        actual = hashlib.sha256(raw).hexdigest()
+        if expected != actual:
+            issues.append(DataIssue(shown, None, None, RULE_HASH, f"sha256:{actual}"))
+            hint = HASH_HINT
+    if issues:
+        issues.sort(key=lambda i: (i.line is None, i.line or 0))
+        raise DataValidationError(issues, hint)
+
+    frame.attrs["source_file"] = shown
+    frame.attrs["lines"] = lines
+    return frame
+
+
+def _parse(raw: bytes, model, shown: str):
+    """Parse CSV bytes into typed columns. Returns (frame or None, line numbers, issues)."""
+    kinds = schemas.field_kinds(model)
+    nullable = schemas.nullable_columns(model)
+    expected = list(kinds)
+    issues: list[DataIssue] = []
+
+    if not raw.strip():
+        return None, [], [DataIssue(shown, 1, None, "file has a header row", "")]
+    if raw.startswith(UTF8_BOM):
+        issues.append(DataIssue(shown, 1, expected[0], "UTF-8 without byte-order mark", "\ufeff"))
+        raw = raw[len(UTF8_BOM):]
+
+    text = raw.decode("utf-8", errors="surrogateescape")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    last_line = 0
+    try:
+        for record in reader:
+            start, last_line = last_line + 1, reader.line_num
+            if record:
+                records.append((start, record))
+    except csv.Error as exc:
+        issues.append(DataIssue(shown, last_line + 1, None, f"well-formed CSV ({exc})"))
+        return None, [], issues
+
+    header_line, header = records[0]
+    for name in header:
+        if _has_bad_bytes(name):
+            issues.append(DataIssue(shown, header_line, _printable(name), "valid UTF-8", _printable(name)))
+    missing = [c for c in expected if c not in header]
+    unknown = [c for c in header if c not in expected]
+    duplicated = sorted({c for c in header if header.count(c) > 1})
+    issues += [DataIssue(shown, header_line, c, "required column present") for c in missing]
+    issues += [DataIssue(shown, header_line, _printable(c), "no unknown columns") for c in unknown]
+    issues += [DataIssue(shown, header_line, c, "column names unique") for c in duplicated]
+    if missing or unknown or duplicated:
+        return None, [], issues
+
+    columns: dict[str, list] = {c: [] for c in expected}
+    lines: list[int] = []
+    for line, record in records[1:]:
+        if len(record) != len(header):
+            column = header[len(record)] if len(record) < len(header) else "(extra field)"
+            rule = f"row has {len(header)} fields like the header (found {len(record)})"
+            issues.append(DataIssue(shown, line, column, rule, ",".join(record)))
+            continue
+        lines.append(line)
+        for name, cell in zip(header, record):
+            value, rule = _parse_cell(cell, kinds[name], name in nullable)
+            if rule is not None:
+                issues.append(DataIssue(shown, line, name, rule, _printable(cell)))
+            columns[name].append(value)
+
+    frame = pd.DataFrame({name: _series(values, kinds[name]) for name, values in columns.items()})
+    return frame, lines, issues
+
+
+def _parse_cell(cell: str, kind: str, nullable: bool):
+    """Return (value, None) or (None, rule that failed)."""
+    if _has_bad_bytes(cell):
+        return None, "valid UTF-8"
+    if cell == "":
+        return None, (None if nullable else RULE_REQUIRED)
+    if cell != cell.strip():
+        return None, RULE_SPACES
+    if kind == "number":
+        return (float(cell), None) if NUMBER.fullmatch(cell) else (None, RULE_NUMBER)
+    if kind == "integer":
+        return (int(cell), None) if INTEGER.fullmatch(cell) else (None, RULE_INTEGER)
+    if kind == "date":
+        if not ISO_DATE.fullmatch(cell):
+            return None, RULE_DATE
+        try:
+            return dt.date.fromisoformat(cell), None
+        except ValueError:
+            return None, RULE_DATE
+    return cell, None
+
+
+def _series(values: list, kind: str) -> pd.Series:
+    if kind == "date":
+        return pd.Series(pd.to_datetime(pd.Series(values, dtype="object")), dtype="datetime64[ns]")
+    if kind == "number":
+        return pd.Series(values, dtype="float64")
+    if kind == "integer":
+        return pd.Series(values, dtype="Int64")
+    return pd.Series(values, dtype="str")
+
+
+def _validate(frame: pd.DataFrame, model, lines: list[int], shown: str, already: list[DataIssue]):
+    """Run the pandera model lazily; translate failure cases into located issues."""
+    try:
+        model.validate(frame, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    seen = {(i.line, i.column) for i in already}
+    issues: list[DataIssue] = []
+    reported: set[tuple] = set()
+    for case in cases.itertuples(index=False):
+        index = case.index
+        line = lines[int(index)] if index is not None and not pd.isna(index) else None
+        check = str(case.check)
+        column = case.column if isinstance(case.column, str) else None
+        if case.schema_context == "DataFrameSchema" and column in frame.columns and _is_wide(check, frame):
+            # A rule across columns: report once per row, naming the columns the rule mentions.
+            column = ", ".join(c for c in frame.columns if re.search(rf"\b{re.escape(c)}\b", check))
+            value = "; ".join(
+                f"{c}={_show(frame.at[int(index), c])}" for c in column.split(", ")
+            )
+        else:
+            value = _show(case.failure_case)
+        if (line, column) in seen and check == "not_nullable":
+            continue  # already reported as a parse failure of that cell
+        key = (line, column, check)
+        if key in reported:
+            continue
+        reported.add(key)
+        issues.append(DataIssue(shown, line, column, readable_rule(check), value))
+    return issues
+
+
+def readable_rule(check: str) -> str:
+    """Pandera's check names, as a person fixing the file would read them."""
+    fixed = {"not_nullable": RULE_REQUIRED, "field_uniqueness": "unique (no duplicate ids)"}
+    if check in fixed:
+        return fixed[check]
+    match = re.fullmatch(r"(greater_than_or_equal_to|less_than_or_equal_to)\((.*)\)", check)
+    if match:
+        bound = match.group(2).removesuffix(" 00:00:00")
+        return (">= " if match.group(1).startswith("greater") else "<= ") + bound
+    match = re.fullmatch(r"isin\(\((.*)\)\)", check) or re.fullmatch(r"isin\(\[(.*)\]\)", check)
+    if match:
+        return "one of " + match.group(1).replace("'", "")
+    match = re.fullmatch(r"str_matches\((.*)\)", check)
+    if match:
+        return f"matches pattern {match.group(1)}"
+    match = re.fullmatch(r"str_length\((.*)\)", check)
+    if match:
+        return f"text length {match.group(1)}"
+    return check
+
+
+def _is_wide(check: str, frame: pd.DataFrame) -> bool:
+    return any(re.search(rf"\b{re.escape(c)}\b", check) for c in frame.columns) and " " in check
+
+
+def _show(value) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "" if value is not None else None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _has_bad_bytes(text: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
+
+
+def _printable(text: str) -> str:
+    return text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="backslashreplace")

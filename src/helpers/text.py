@@ -1,0 +1,89 @@
+"""Formatting numbers for prose, and gluing them into the book.
+
+Rule 1 of the house: no number is typed into a chapter's prose. A code cell computes it and
+:func:`glue_text` stores it, already formatted, for ``{glue:text}`key``` to show. Gluing
+formatted ``str`` (never a NumPy scalar: under NumPy 2 its repr is ``np.float64(…)``, which
+``{glue:text}`` cannot format) keeps HTML, PDF and tests showing the same characters.
+
+Every glued value is also recorded in :data:`GLUED`, so a notebook (or a test) can list what a
+page shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import numbers
+
+import numpy as np
+import pandas as pd
+
+#: key -> displayed text, for every value glued in this kernel.
+GLUED: dict[str, str] = {}
+
+
+def to_builtin(value):
+    """A plain Python ``int``/``float``/``str`` from NumPy or pandas scalars; rejects the rest."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError("booleans are not numbers to show")
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, (int, float, str)):
+        return value
+    raise TypeError(f"cannot show {type(value).__name__} as a number")
+
+
+def _finite(value) -> float:
+    value = to_builtin(value)
+    if isinstance(value, str) or not isinstance(value, numbers.Real):
+        raise TypeError(f"expected a number, got {value!r}")
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"cannot show a non-finite number: {value!r}")
+    return value
+
+
+def fmt_int(value) -> str:
+    """Whole number with thousands separators: 78329 -> '78,329' (rounds half to even)."""
+    return f"{round(_finite(value)):,}"
+
+
+def fmt_number(value, places: int = 1) -> str:
+    """Fixed decimals with thousands separators: 5.806 -> '5.8'."""
+    return f"{_finite(value):,.{places}f}"
+
+
+def fmt_percent(value, places: int = 0) -> str:
+    """A share given in percent (0-100): 42.1 -> '42%'."""
+    return f"{_finite(value):.{places}f}%"
+
+
+def fmt_date(value) -> str:
+    """A day as prose: '6 August 2024'."""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        value = value.date()
+    if not isinstance(value, dt.date) or pd.isna(value):
+        raise TypeError(f"expected a date, got {value!r}")
+    return f"{value.day} {value:%B %Y}"
+
+
+def glue_text(key: str, text: str) -> str:
+    """Glue a formatted string under ``key`` (not displayed in the cell) and return it."""
+    from myst_nb import glue  # imported here so helpers work without a kernel
+
+    if not isinstance(text, str):
+        raise TypeError(f"glue_text({key!r}) takes formatted text; format {type(text).__name__} first")
+    if key in GLUED and GLUED[key] != text:
+        raise ValueError(f"glue key {key!r} already holds {GLUED[key]!r}")
+    GLUED[key] = text
+    glue(key, text, display=False)
+    return text
+
+
+def glue_values(values: dict[str, str]) -> pd.DataFrame:
+    """Glue many formatted values; return them as a table (key, shown as) for the cell output."""
+    for key, text in values.items():
+        glue_text(key, text)
+    return pd.DataFrame({"key": list(values), "shown as": list(values.values())})
