@@ -65,3 +65,7 @@ lock: $(STAMP)
 
 clean:
 	rm -rf _build
+
+# `make print-JB_FLAGS` prints a variable (the tests read the build flags this way).
+print-%:
+	@echo $($*)

@@ -93,7 +93,7 @@ def _parse(raw: bytes, model, shown: str):
     issues: list[DataIssue] = []
 
     if not raw.strip():
-        return None, [], [DataIssue(shown, 1, None, "file has a header row", "")]
+        return None, [], [DataIssue(shown, 1, expected[0], "header row present (the file is empty)", "")]
     if raw.startswith(UTF8_BOM):
         issues.append(DataIssue(shown, 1, expected[0], "UTF-8 without byte-order mark", "\ufeff"))
         raw = raw[len(UTF8_BOM):]

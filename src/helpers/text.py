@@ -69,8 +69,11 @@ def fmt_date(value) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def glue_text(key: str, text: str) -> str:
-    """Glue a formatted string under ``key`` (not displayed in the cell) and return it."""
+def glue_text(key: str, text: str) -> None:
+    """Glue a formatted string under ``key``, not displayed in the cell.
+
+    Returns nothing, so a glue call as a cell's last line leaves no output to compare.
+    """
     from myst_nb import glue  # imported here so helpers work without a kernel
 
     if not isinstance(text, str):
@@ -79,11 +82,9 @@ def glue_text(key: str, text: str) -> str:
         raise ValueError(f"glue key {key!r} already holds {GLUED[key]!r}")
     GLUED[key] = text
     glue(key, text, display=False)
-    return text
 
 
-def glue_values(values: dict[str, str]) -> pd.DataFrame:
-    """Glue many formatted values; return them as a table (key, shown as) for the cell output."""
-    for key, text in values.items():
-        glue_text(key, text)
-    return pd.DataFrame({"key": list(values), "shown as": list(values.values())})
+def glued_table(keys: list[str] | None = None) -> pd.DataFrame:
+    """What this kernel has glued (or the given keys), as a table: key and text shown."""
+    keys = list(GLUED) if keys is None else keys
+    return pd.DataFrame({"key": keys, "shown as": [GLUED[k] for k in keys]})

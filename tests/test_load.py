@@ -1,0 +1,92 @@
+"""The committed tables load with proper dtypes, and the loader's parsing rules hold."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+import pytest
+
+from helpers import bibliography, schemas
+from helpers.errors import DataIssue, DataValidationError
+from helpers.load import load, readable_rule
+
+
+@pytest.mark.parametrize("table", list(schemas.TABLES))
+def test_committed_table_loads_with_typed_columns(table):
+    frame = load(table)
+    assert len(frame) > 0
+    kinds = schemas.field_kinds(schemas.model_for(table))
+    for column, kind in kinds.items():
+        dtype = frame[column].dtype
+        if kind == "date":
+            assert pd.api.types.is_datetime64_dtype(dtype), column
+        elif kind == "number":
+            assert dtype == "float64", column
+        else:
+            assert pd.api.types.is_string_dtype(dtype), column
+    assert list(frame.columns) == list(kinds)
+    assert frame.attrs["source_file"] == f"data/{table}.csv"
+
+
+def test_dates_are_dates_and_empty_periods_are_missing():
+    kursk = load("kursk")
+    row = kursk.set_index("figure_id").loc["kursk_ua_area_nov_2024"]
+    assert row["as_of"] == pd.Timestamp("2024-11-23")
+    assert pd.isna(row["period_start"]) and pd.isna(row["period_end"])
+
+
+def test_every_source_key_is_in_the_bibliography():
+    keys = bibliography.keys()
+    for table in schemas.TABLES:
+        assert set(load(table)["source_key"]) <= keys
+
+
+def test_every_bibliography_entry_is_used():
+    used = set().union(*(set(load(t)["source_key"]) for t in schemas.TABLES))
+    assert bibliography.keys() - used == set()
+
+
+def test_unknown_table_is_named():
+    with pytest.raises(KeyError, match="known tables"):
+        load("no_such_table")
+
+
+def test_missing_file_is_an_error(data_copy):
+    (data_copy / "events.csv").unlink()
+    with pytest.raises(DataValidationError, match="events.csv: rule 'file exists'"):
+        load("events", data_copy)
+
+
+def test_issue_text_names_every_part():
+    issue = DataIssue("data/x.csv", 4, "value", ">= 0", "-1")
+    assert str(issue) == "data/x.csv, line 4, column 'value': rule '>= 0' failed (value '-1')"
+
+
+@pytest.mark.parametrize(
+    "check, readable",
+    [
+        ("not_nullable", "required (not empty)"),
+        ("greater_than_or_equal_to(0)", ">= 0"),
+        ("less_than_or_equal_to(2026-12-31 00:00:00)", "<= 2026-12-31"),
+        ("isin(('km2', 'ratio'))", "one of km2, ratio"),
+        ("period_start <= period_end", "period_start <= period_end"),
+    ],
+)
+def test_readable_rules(check, readable):
+    assert readable_rule(check) == readable
+
+
+def test_line_numbers_count_physical_lines_in_multiline_cells(data_copy):
+    """A note spanning two lines moves later rows down; errors must point at the real line."""
+    path = data_copy / "events.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    rows[1][rows[0].index("note")] = "Spans\ntwo lines, with a comma"
+    rows[2][rows[0].index("date")] = "2024-13-17"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        load("events", data_copy, verify_hash=False)
+    assert [(i.line, i.column) for i in caught.value.issues] == [(4, "date")]

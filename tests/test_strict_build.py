@@ -1,0 +1,75 @@
+"""The book build is strict: a broken glue or any warning fails it (so -W stays on)."""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers.paths import PROJECT_ROOT
+
+JUPYTER_BOOK = Path(__import__("sys").executable).with_name("jupyter-book")
+
+
+def make_var(name: str) -> str:
+    return subprocess.run(
+        ["make", "-s", "--no-print-directory", f"print-{name}"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def test_make_book_builds_with_the_strict_flags():
+    flags = shlex.split(make_var("JB_FLAGS"))
+    assert {"-W", "-n", "--keep-going"} <= set(flags)
+    dry_run = subprocess.run(
+        ["make", "-n", "--no-print-directory", "html"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, check=True,
+    ).stdout
+    assert "jupyter-book build -W -n --keep-going" in dry_run
+
+
+def tiny_book(root: Path, markdown: str) -> Path:
+    root.mkdir()
+    (root / "_config.yml").write_text(
+        "title: Strictness check\nonly_build_toc_files: true\nexecute:\n  execute_notebooks: force\n",
+        encoding="utf-8",
+    )
+    (root / "_toc.yml").write_text("format: jb-book\nroot: index\n", encoding="utf-8")
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# Strictness check"),
+        nbformat.v4.new_code_cell('from myst_nb import glue\nglue("answer", "2,700", display=False)'),
+        nbformat.v4.new_markdown_cell(markdown),
+    ]
+    nbformat.write(notebook, root / "index.ipynb")
+    return root
+
+
+def build(root: Path) -> subprocess.CompletedProcess:
+    flags = shlex.split(make_var("JB_FLAGS"))
+    return subprocess.run(
+        [str(JUPYTER_BOOK), "build", *flags, str(root)], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_valid_glue_builds(tmp_path: Path):
+    result = build(tiny_book(tmp_path / "ok", "About {glue:text}`answer` km²."))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "2,700" in (tmp_path / "ok" / "_build" / "html" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "markdown, expected",
+    [
+        ("About {glue:text}`no_such_key` km².", "no_such_key"),
+        ("See [a page that does not exist](missing_page).", "missing_page"),
+    ],
+    ids=["broken_glue", "unresolved_reference"],
+)
+def test_warning_fails_the_build(tmp_path: Path, markdown: str, expected: str):
+    result = build(tiny_book(tmp_path / "bad", markdown))
+    assert result.returncode != 0
+    assert expected in result.stdout + result.stderr

@@ -1,0 +1,63 @@
+"""Formatting and glue: what a reader sees must be a plain, correctly formatted string."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import text
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [(78329, "78,329"), (np.int64(2700), "2,700"), (np.float64(120506.9), "120,507"), (0, "0"), (2.5, "2")],
+)
+def test_fmt_int(value, shown):
+    assert text.fmt_int(value) == shown
+
+
+def test_fmt_number_and_percent():
+    assert text.fmt_number(2700 / 465, 1) == "5.8"
+    assert text.fmt_number(np.float64(1234.567), 2) == "1,234.57"
+    assert text.fmt_percent(100 * 1000 / 2700) == "37%"
+    assert text.fmt_percent(41.86, 1) == "41.9%"
+
+
+@pytest.mark.parametrize(
+    "value", [dt.date(2024, 8, 6), pd.Timestamp("2024-08-06"), "2024-08-06", dt.datetime(2024, 8, 6, 12)]
+)
+def test_fmt_date(value):
+    assert text.fmt_date(value) == "6 August 2024"
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), np.bool_(True), True, "12", None])
+def test_numbers_refuse_what_they_cannot_show(bad):
+    with pytest.raises((TypeError, ValueError)):
+        text.fmt_int(bad)
+
+
+def test_fmt_date_refuses_missing():
+    with pytest.raises(TypeError):
+        text.fmt_date(pd.NaT)
+
+
+def test_to_builtin_unwraps_numpy():
+    assert type(text.to_builtin(np.int64(3))) is int
+    assert type(text.to_builtin(np.float32(0.5))) is float
+
+
+def test_glue_text_takes_only_formatted_strings(monkeypatch):
+    glued = {}
+    monkeypatch.setattr("myst_nb.glue", lambda key, value, display=True: glued.update({key: value}))
+    monkeypatch.setattr(text, "GLUED", {})
+    assert text.glue_text("answer", "2,700") is None
+    assert glued == {"answer": "2,700"}
+    with pytest.raises(TypeError):
+        text.glue_text("raw", np.float64(5.8))
+    with pytest.raises(ValueError, match="already holds"):
+        text.glue_text("answer", "2,800")
+    text.glue_text("other", "1")
+    assert list(text.glued_table()["shown as"]) == ["2,700", "1"]
