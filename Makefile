@@ -12,6 +12,9 @@ STAMP  := $(VENV)/.installed
 # The strict build: a warning is a failure (-W), unresolved references are warnings (-n),
 # and --keep-going reports every warning before failing.
 JB_FLAGS := -W -n --keep-going
+# --all starts Sphinx from a fresh environment: Sphinx re-reads (and myst-nb re-executes) only
+# pages whose *source* changed, so without it an edit to data/ would leave stale numbers.
+JB_FRESH := --all
 NOTEBOOKS := index.ipynb $(sort $(wildcard chapters/*.ipynb))
 NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
 
@@ -39,7 +42,7 @@ validate: $(STAMP)
 	$(PY) -m helpers.validate
 
 html: validate
-	$(VENV)/bin/jupyter-book build $(JB_FLAGS) --path-output . .
+	$(VENV)/bin/jupyter-book build $(JB_FLAGS) $(JB_FRESH) --path-output . .
 	@echo "HTML book: $(CURDIR)/_build/html/index.html"
 
 book: html
