@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from corruptions import CORRUPTIONS, Corruption
+from corruptions import CORRUPTIONS, Corruption, set_cell
 from helpers.errors import DataValidationError
 from helpers.load import load
 from helpers.paths import PROJECT_ROOT
@@ -112,3 +112,10 @@ def test_make_test_stops_on_bad_data(data_copy: Path):
     )
     assert result.returncode != 0
     assert "line 3, column 'value': rule '>= 0' failed" in result.stderr
+
+
+def test_unknown_source_key_in_events_is_named(data_copy: Path):
+    """The bibliography rule holds for every model that inherits it, not just the first."""
+    set_cell("events", 4, "source_key", "nobody2024")(data_copy)
+    with pytest.raises(DataValidationError, match=r"line 4, column 'source_key': rule 'source_key in references.bib'"):
+        load("events", data_copy)

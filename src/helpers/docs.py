@@ -28,8 +28,9 @@ def _check_label(check) -> str:
         pattern = stats["pattern"]
         return f"matches {getattr(pattern, 'pattern', pattern)}"
     if name == "str_length":
-        return f"at least {stats.get('min_value')} characters"
-    return name
+        shortest = stats.get("min_value") or 0
+        return "not empty" if shortest <= 1 else f"at least {shortest} characters"
+    return readable_rule(name)
 
 
 def schema_table(model: type[pa.DataFrameModel]) -> pd.DataFrame:

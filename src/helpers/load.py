@@ -210,7 +210,11 @@ def _validate(frame: pd.DataFrame, model, lines: list[int], shown: str, already:
 
 def readable_rule(check: str) -> str:
     """Pandera's check names, as a person fixing the file would read them."""
-    fixed = {"not_nullable": RULE_REQUIRED, "field_uniqueness": "unique (no duplicate ids)"}
+    fixed = {
+        "not_nullable": RULE_REQUIRED,
+        "field_uniqueness": "unique (no duplicate ids)",
+        schemas.SOURCE_KEY_RULE: "source_key in references.bib",
+    }
     if check in fixed:
         return fixed[check]
     match = re.fullmatch(r"(greater_than_or_equal_to|less_than_or_equal_to)\((.*)\)", check)
