@@ -18,12 +18,13 @@ JB_FRESH := --all
 NOTEBOOKS := index.ipynb $(sort $(wildcard chapters/*.ipynb))
 NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
 
-.PHONY: help setup validate book html notebooks test unit nbval lock datapackage clean
+.PHONY: help setup validate book html notebooks test unit nbval lock datapackage derive clean
 
 help:
 	@echo "make book       set up .venv if needed, validate data/, execute every chapter, build the HTML book strictly"
 	@echo "make test       set up .venv if needed, run pytest (unit, schema, bad-input), nbval on the notebooks, and the strict build"
 	@echo "make notebooks  re-execute the notebooks in place (after an intended change to data or code)"
+	@echo "make derive     recompute data/'s derived tables from raw open data (SHARED=../shared/data, DOWNLOAD=dir to fetch)"
 	@echo "make datapackage  record new sha256 hashes in data/datapackage.json (after an intended data edit)"
 	@echo "make lock       re-resolve requirements.lock from pyproject.toml"
 	@echo "make clean      remove _build/"
@@ -60,6 +61,12 @@ test: unit nbval html
 
 datapackage: $(STAMP)
 	$(PY) -m helpers.datapackage --update
+
+# Raw inputs are read from $(SHARED) (never committed); DOWNLOAD=dir fetches missing snapshots
+# from the manifest's upstream URLs. Every file is checked against its sha256 first.
+SHARED ?= ../shared/data
+derive: $(STAMP)
+	$(PY) -m helpers.derive --shared $(SHARED) $(if $(DOWNLOAD),--download $(DOWNLOAD))
 
 lock: $(STAMP)
 	$(PY) -m pip install --quiet uv

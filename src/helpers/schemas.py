@@ -165,3 +165,110 @@ def field_kinds(model: type[pa.DataFrameModel]) -> dict[str, str]:
 
 def nullable_columns(model: type[pa.DataFrameModel]) -> set[str]:
     return {name for name, column in model.to_schema().columns.items() if column.nullable}
+
+
+# --- Derived tables: computed by `make derive` from raw open data, never typed. -------------
+
+SHA256 = r"^[0-9a-f]{64}( [0-9a-f]{64})*$"  # one or more, space-separated
+GIT_COMMIT = r"^[0-9a-f]{40}$"
+
+
+class _DerivedProvenance(pa.DataFrameModel):
+    """Where a derived row came from, in the spirit of Our World in Data's provenance fields."""
+
+    source_key: Series[str] = pa.Field(description="BibTeX key of the data's producer")
+    upstream_repo: Series[str] = pa.Field(str_matches=r"^https://", description="Repository the raw file came from")
+    upstream_commit: Series[str] = pa.Field(str_matches=GIT_COMMIT, description="Commit of that repository")
+    file_sha256: Series[str] = pa.Field(str_matches=SHA256, description="SHA-256 of the raw file(s) read")
+    method: Series[str] = pa.Field(str_length={"min_value": 10}, description="How the value was computed")
+
+    @pa.check("source_key")
+    def source_key_in_bibliography(cls, series: Series[str]) -> Series[bool]:
+        return series.isin(_known_keys())
+
+    class Config:
+        strict = True
+        coerce = False
+
+
+def _area_field(description: str):
+    return pa.Field(ge=0, description=f"{description}, km² (equal-area)")
+
+
+class _DeepStateAreaFields(pa.DataFrameModel):
+    """The area columns of :class:`DeepStateArea`, in file order."""
+
+    snapshot_date: Series[pd.Timestamp] = pa.Field(unique=True, ge=EARLIEST_DATE, le=LATEST_DATE, description="Kyiv-local date of the snapshot")
+    snapshot_time_kyiv: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}[+-]\d{2}:\d{2}$", description="Kyiv-local time of publication")
+    file: Series[str] = pa.Field(str_matches=r"^\d+\.geojson$", description="Snapshot file (UTC unix timestamp of publication)")
+    occupied_km2: Series[float] = _area_field("Held by Russia (both occupied classes, unioned)")
+    occupied_since_2022_km2: Series[float] = _area_field("Occupied since 24 Feb 2022")
+    occupied_before_2022_km2: Series[float] = _area_field("Occupied before 24 Feb 2022 (Crimea, parts of Donetsk and Luhansk)")
+    grey_zone_ukraine_km2: Series[float] = _area_field("Unknown status (grey zone) inside Ukraine")
+    occupied_or_grey_km2: Series[float] = _area_field("Occupied or grey zone, unioned")
+    kursk_ukraine_held_km2: Series[float] = _area_field("Held by Ukraine in Russia's Kursk region")
+    kursk_grey_zone_km2: Series[float] = _area_field("Unknown status in Kursk region")
+
+
+class DeepStateArea(_DerivedProvenance, _DeepStateAreaFields):
+    """Areas by legend class in one DeepStateMap snapshot (table deepstate_areas)."""
+
+    @pa.dataframe_check(name="occupied_km2 <= occupied_or_grey_km2")
+    def _grey_widens(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["occupied_km2"] <= df["occupied_or_grey_km2"] + 0.01
+
+
+CHANGE_KINDS = ("month", "window")
+CHANGE_DEFINITIONS = ("occupied", "occupied_or_grey")
+
+
+class _TerritoryChangeFields(pa.DataFrameModel):
+    """The change columns of :class:`TerritoryChange`, in file order."""
+
+    change_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$", description="Stable identifier")
+    kind: Series[str] = pa.Field(isin=CHANGE_KINDS, description="A calendar month or a named window")
+    label: Series[str] = pa.Field(str_length={"min_value": 3}, description="What the period is")
+    definition: Series[str] = pa.Field(isin=CHANGE_DEFINITIONS, description="Which area counts as Russian-held")
+    start_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="Snapshot at the start")
+    end_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="Snapshot at the end")
+    net_km2: Series[float] = pa.Field(description="Area held at the end minus at the start, km² (negative: Ukraine regained more)")
+    gained_km2: Series[float] = pa.Field(ge=0, description="Held at the end but not at the start, km²")
+    lost_km2: Series[float] = pa.Field(ge=0, description="Held at the start but not at the end (regained by Ukraine), km²")
+
+
+class TerritoryChange(_DerivedProvenance, _TerritoryChangeFields):
+    """Net and gross change in Russian-held area between two snapshots (table deepstate_changes)."""
+
+    @pa.dataframe_check(name="start_date < end_date")
+    def _ordered(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["start_date"] < df["end_date"]
+
+    @pa.dataframe_check(name="net_km2 = gained_km2 - lost_km2 (within 1 km2)")
+    def _balanced(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df["net_km2"] - (df["gained_km2"] - df["lost_km2"])).abs() <= 1.0
+
+
+class _IswAreaFields(pa.DataFrameModel):
+    """The area columns of :class:`IswArea`, in file order."""
+
+    date: Series[pd.Timestamp] = pa.Field(unique=True, ge=EARLIEST_DATE, le=LATEST_DATE, description="Day of the ISW map layers")
+    control_map_km2: Series[float] = pa.Field(ge=0, description="ISW layer 'ukraine_control_map' (Russian-controlled), km²")
+    russian_advances_km2: Series[float] = pa.Field(ge=0, description="ISW layer 'russian_advances' (assessed advances since the last control update), km²")
+    assessed_control_km2: Series[float] = pa.Field(ge=0, description="Control map plus assessed advances, km²")
+
+
+class IswArea(_DerivedProvenance, _IswAreaFields):
+    """Russian-controlled area from ISW map layers, as computed by a third party (table isw_areas)."""
+
+    @pa.dataframe_check(name="assessed_control_km2 = control_map_km2 + russian_advances_km2")
+    def _sum(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df["assessed_control_km2"] - df["control_map_km2"] - df["russian_advances_km2"]).abs() <= 0.011
+
+
+TABLES.update(
+    {
+        "deepstate_areas": (DeepStateArea, "Derived: areas by legend class in each DeepStateMap snapshot (make derive)"),
+        "deepstate_changes": (TerritoryChange, "Derived: net and gross change in Russian-held area, by month and window (make derive)"),
+        "isw_areas": (IswArea, "Derived: Russian-controlled area from ISW layers, computed by a third party (make derive)"),
+    }
+)
