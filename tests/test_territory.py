@@ -140,3 +140,26 @@ def test_equal_area_agrees_with_geodesic_area_on_a_real_snapshot():
     projected = territory.area_km2(territory.to_equal_area(occupied))
     geodesic = sum(territory.geodesic_area_km2(p) for p in shapely.get_parts(occupied))
     assert projected == pytest.approx(geodesic, rel=1e-3)
+
+
+@pytest.mark.skipif(not SNAPSHOTS.exists(), reason="../shared/data/deepstate not present")
+@pytest.mark.parametrize(
+    "place_id, file, occupied",
+    [
+        ("kurakhove", "1731879138.geojson", False),  # 17 Nov 2024: still held by Ukraine
+        ("kurakhove", "1737928017.geojson", True),  # 26 Jan 2025: taken
+        ("pokrovsk", "1737928017.geojson", False),
+        ("kupiansk", "1731879138.geojson", False),
+    ],
+)
+def test_place_coordinates_agree_with_the_front_line(place_id, file, occupied):
+    """A check on the hand-entered coordinates: each town sits where the map says it should."""
+    from helpers.load import load
+
+    if not (SNAPSHOTS / file).exists():
+        pytest.skip(f"{file} not present")
+    place = load("places").set_index("place_id").loc[place_id]
+    point = territory.to_equal_area(shapely.Point(place["longitude"], place["latitude"]))
+    held = territory.read_snapshot(SNAPSHOTS / file).occupied
+    assert held.contains(point) is occupied
+    assert held.distance(point) < 25_000  # every one of them was within 25 km of the front

@@ -214,6 +214,7 @@ def readable_rule(check: str) -> str:
         "not_nullable": RULE_REQUIRED,
         "field_uniqueness": "unique (no duplicate ids)",
         schemas.SOURCE_KEY_RULE: "source_key in references.bib",
+        "mentioned_in_bibliography": "mentioned_in in references.bib",
     }
     if check in fixed:
         return fixed[check]

@@ -131,12 +131,34 @@ class Event(Provenance, _EventFields):
     """A dated event on the timeline (table events)."""
 
 
+class _PlaceFields(pa.DataFrameModel):
+    """The place columns of :class:`Place`, in file order."""
+
+    place_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$", description="Stable identifier")
+    name: Series[str] = pa.Field(str_length={"min_value": 2}, description="English name as used in the book")
+    name_uk: Series[str] = pa.Field(str_length={"min_value": 2}, description="Ukrainian name")
+    region: Series[str] = pa.Field(str_length={"min_value": 3}, description="Region (oblast)")
+    latitude: Series[float] = pa.Field(ge=44.0, le=53.0, description="Latitude, degrees north (WGS84)")
+    longitude: Series[float] = pa.Field(ge=22.0, le=41.0, description="Longitude, degrees east (WGS84)")
+    role: Series[str] = pa.Field(str_length={"min_value": 3}, description="Why the place matters in the source text")
+    mentioned_in: Series[str] = pa.Field(description="BibTeX key of the text that names the place")
+
+
+class Place(Provenance, _PlaceFields):
+    """A place the sources name, with coordinates (table places)."""
+
+    @pa.check("mentioned_in")
+    def mentioned_in_bibliography(cls, series: Series[str]) -> Series[bool]:
+        return series.isin(_known_keys())
+
+
 #: Every table in ``data/``: name -> (model, one-line description for the data package).
 TABLES: dict[str, tuple[type[pa.DataFrameModel], str]] = {
     "territory": (SourcedFigure, "Sourced figures on territory taken or held in Ukraine"),
     "kursk": (SourcedFigure, "Sourced figures on Ukraine's incursion into Russia's Kursk region"),
     "casualties": (SourcedFigure, "Sourced figures on Russian military deaths"),
     "events": (Event, "Dated events for the timelines"),
+    "places": (Place, "Places the sources name, with coordinates"),
 }
 
 
