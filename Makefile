@@ -18,7 +18,7 @@ JB_FRESH := --all
 NOTEBOOKS := index.ipynb $(sort $(wildcard chapters/*.ipynb))
 NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
 
-.PHONY: help setup validate book html notebooks test unit nbval lock datapackage derive clean
+.PHONY: help setup validate book html notebooks test unit nbval lock datapackage derive vendor clean
 
 help:
 	@echo "make book       set up .venv if needed, validate data/, execute every chapter, build the HTML book strictly"
@@ -26,6 +26,7 @@ help:
 	@echo "make notebooks  re-execute the notebooks in place (after an intended change to data or code)"
 	@echo "make derive     recompute data/'s derived tables from raw open data (SHARED=../shared/data, DOWNLOAD=dir to fetch)"
 	@echo "make datapackage  record new sha256 hashes in data/datapackage.json (after an intended data edit)"
+	@echo "make vendor     refetch the pinned vega runtime (npm) into _static/vendor/"
 	@echo "make lock       re-resolve requirements.lock from pyproject.toml"
 	@echo "make clean      remove _build/"
 
@@ -67,6 +68,10 @@ datapackage: $(STAMP)
 SHARED ?= ../shared/data
 derive: $(STAMP)
 	$(PY) -m helpers.derive --shared $(SHARED) $(if $(DOWNLOAD),--download $(DOWNLOAD))
+
+# The vega runtime for offline charts: pinned npm packages, verified, committed under _static/vendor/.
+vendor: $(STAMP)
+	$(PY) -m helpers.vendor
 
 lock: $(STAMP)
 	$(PY) -m pip install --quiet uv

@@ -124,7 +124,7 @@ def test_equal_area_agrees_with_geodesic_area_on_a_large_polygon():
     box = shapely.segmentize(shapely.box(36.0, 47.0, 39.0, 49.5), 0.01)
     projected = territory.area_km2(territory.to_equal_area(box))
     geodesic = territory.geodesic_area_km2(box)
-    assert projected == pytest.approx(geodesic, rel=1e-3)
+    assert projected == pytest.approx(geodesic, rel=territory.GEODESIC_TOLERANCE)
     assert projected > 50_000  # sanity: roughly 225 km x 278 km
 
 
@@ -139,7 +139,7 @@ def test_equal_area_agrees_with_geodesic_area_on_a_real_snapshot():
     occupied = shapely.union_all(pieces)
     projected = territory.area_km2(territory.to_equal_area(occupied))
     geodesic = sum(territory.geodesic_area_km2(p) for p in shapely.get_parts(occupied))
-    assert projected == pytest.approx(geodesic, rel=1e-3)
+    assert projected == pytest.approx(geodesic, rel=territory.GEODESIC_TOLERANCE)
 
 
 @pytest.mark.skipif(not SNAPSHOTS.exists(), reason="../shared/data/deepstate not present")

@@ -40,6 +40,8 @@ LEGEND = {
 #: Fills deliberately left out: areas Ukraine retook (mostly 2022) and territories elsewhere.
 EXCLUDED_FILLS = {"#0f9d58", "#0288d1", "#ff5252"}
 CLASSES = tuple(LEGEND.values())
+#: Largest relative difference allowed between the equal-area and the geodesic area (tested).
+GEODESIC_TOLERANCE = 1e-3
 OCCUPIED_CLASSES = ("occupied_since_2022", "occupied_before_2022")
 
 _TO_EQUAL_AREA = Transformer.from_crs("EPSG:4326", EQUAL_AREA_CRS, always_xy=True)

@@ -1,0 +1,135 @@
+"""Altair charts for the chapters: titled, described, with tooltips and units on the axes.
+
+Every chart carries a title and a ``description`` (its text alternative) and takes its data
+from a validated table, never from typed numbers.
+
+Importing this module switches Altair to the ``book`` renderer. Altair's default HTML output
+loads vega from a CDN, so a reader offline sees no chart; the book renderer emits only a
+container and a ``vegaEmbed`` call, and the book loads the pinned runtime once per page from
+``_static/vendor/vega-runtime.js`` (see ``helpers.vendor``). The container's id is derived from
+the chart's spec, so re-executing a notebook gives identical output and nbval compares the spec
+(the numbers) rather than a random id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+
+import altair as alt
+import pandas as pd
+
+WIDTH = 560
+
+NO_RUNTIME_MESSAGE = (
+    "This chart is drawn by the vega runtime that the built book loads; build the book "
+    "(make book) to see it, or run alt.renderers.enable('default') in Jupyter."
+)
+
+
+def book_renderer(spec: dict, **_metadata) -> dict:
+    """Mimebundle for one chart: a described container and a call to the page's vegaEmbed."""
+    spec_json = json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    chart_id = "chart-" + hashlib.sha256(spec_json.encode("utf-8")).hexdigest()[:16]
+    title = spec.get("title", "")
+    title = title.get("text", "") if isinstance(title, dict) else title
+    label = html.escape(f"{title}. {spec.get('description', '')}".strip(". "), quote=True)
+    safe_spec = spec_json.replace("</", "<\\/")
+    markup = (
+        f'<div class="book-chart" id="{chart_id}" role="figure" aria-label="{label}"></div>\n'
+        f'<script type="text/javascript">\n'
+        f'(function () {{\n'
+        f'  var el = document.getElementById("{chart_id}");\n'
+        f'  if (typeof vegaEmbed === "undefined") {{ el.textContent = {json.dumps(NO_RUNTIME_MESSAGE)}; return; }}\n'
+        f'  vegaEmbed(el, {safe_spec}, {{"actions": false, "renderer": "svg"}})\n'
+        f'    .catch(function (error) {{ console.error(error); el.textContent = "Chart failed to render: " + error; }});\n'
+        f'}})();\n'
+        f'</script>'
+    )
+    return {"text/html": markup, "text/plain": f"<chart: {title}>"}
+
+
+alt.renderers.register("book", book_renderer)
+alt.renderers.enable("book")
+
+
+def monthly_net_change(months: pd.DataFrame) -> alt.Chart:
+    """Bars of net monthly change in Russian-held area, coloured by year."""
+    data = months[["month", "year", "label", "start_date", "end_date", "net_km2", "gained_km2", "lost_km2"]].copy()
+    for column in ("start_date", "end_date"):
+        data[column] = data[column].dt.strftime("%Y-%m-%d")
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("month:O", title="Month", axis=alt.Axis(labelAngle=-60)),
+            y=alt.Y("net_km2:Q", title="Net change in Russian-held area (km²)"),
+            color=alt.Color("year:N", title="Year", legend=alt.Legend(orient="bottom")),
+            tooltip=[
+                alt.Tooltip("label:N", title="Month"),
+                alt.Tooltip("net_km2:Q", title="Net change (km²)", format=",.0f"),
+                alt.Tooltip("gained_km2:Q", title="Taken by Russia (km²)", format=",.0f"),
+                alt.Tooltip("lost_km2:Q", title="Regained by Ukraine (km²)", format=",.0f"),
+                alt.Tooltip("start_date:N", title="From snapshot"),
+                alt.Tooltip("end_date:N", title="To snapshot"),
+            ],
+        )
+        .properties(
+            width=WIDTH,
+            height=300,
+            title="Net monthly change in Russian-held area, DeepStateMap",
+            description=(
+                "Bar chart of the net change in the area of Ukraine held by Russia each month from "
+                "January 2023 to January 2025, measured from DeepStateMap snapshots. Bars below zero "
+                "are months in which Ukraine regained more than Russia took."
+            ),
+        )
+    )
+
+
+def cumulative_change(
+    series: pd.DataFrame, start_label: str, reported: pd.DataFrame | None = None
+) -> alt.LayerChart:
+    """Lines of change since a start date in each measurement, with reported figures as points."""
+    data = series.assign(day=series["date"].dt.strftime("%Y-%m-%d"))
+    lines = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("date:T", title="Date"),
+            y=alt.Y("change_km2:Q", title=f"Change since {start_label} (km²)"),
+            color=alt.Color("series:N", title="Measurement", legend=alt.Legend(orient="bottom", columns=1)),
+            tooltip=[
+                alt.Tooltip("series:N", title="Measurement"),
+                alt.Tooltip("day:N", title="Date"),
+                alt.Tooltip("change_km2:Q", title="Change (km²)", format=",.0f"),
+            ],
+        )
+    )
+    layers = [lines]
+    if reported is not None and len(reported):
+        points = (
+            alt.Chart(reported.assign(day=reported["date"].dt.strftime("%Y-%m-%d")))
+            .mark_point(shape="diamond", size=120, filled=True, color="black")
+            .encode(
+                x="date:T",
+                y="value:Q",
+                tooltip=[
+                    alt.Tooltip("label:N", title="Reported"),
+                    alt.Tooltip("day:N", title="Period ends"),
+                    alt.Tooltip("value:Q", title="km²", format=",.0f"),
+                ],
+            )
+        )
+        layers.append(points)
+    return alt.layer(*layers).properties(
+        width=WIDTH,
+        height=320,
+        title="Russian gains in 2024: three measurements and the reported figure",
+        description=(
+            f"Line chart of the cumulative change in Russian-held area since {start_label}, measured "
+            "from DeepStateMap snapshots (with and without the grey zone) and from ISW map layers; a "
+            "black diamond marks the figure ISW reported to BBC News."
+        ),
+    )
