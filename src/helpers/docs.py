@@ -120,3 +120,25 @@ def sources_with_counts() -> pd.DataFrame:
     sources = bibliography.sources_table()
     sources["rows citing it"] = sources["source_key"].map(counts).fillna(0).astype(int)
     return sources.set_index("source_key")
+
+
+def models() -> dict[str, tuple[type[pa.DataFrameModel], list[str]]]:
+    """Each distinct model with the tables that use it, in TABLES order."""
+    seen: dict[str, tuple[type[pa.DataFrameModel], list[str]]] = {}
+    for table, (model, _) in schemas.TABLES.items():
+        seen.setdefault(model.__name__, (model, []))[1].append(table)
+    return seen
+
+
+def schema_sections():
+    """Heading, schema table and row rules for every model, for display in a notebook cell."""
+    from IPython.display import Markdown, display
+
+    for name, (model, tables) in models().items():
+        doc = (model.__doc__ or "").strip().splitlines()[0]
+        used = ", ".join(f"`{t}`" for t in tables)
+        display(Markdown(f"### {name}\n\n{doc} Used by {used}."))
+        display(schema_table(model).set_index("column"))
+        rules = row_rules(model)
+        if rules:
+            display(Markdown("Rules across columns: " + "; ".join(f"`{r}`" for r in rules) + "."))
