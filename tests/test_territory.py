@@ -71,6 +71,7 @@ def test_classes_follow_the_legend_and_exclusions_are_dropped():
     assert areas["kursk_grey_zone_km2"] == pytest.approx(4, rel=1e-4)
     assert areas["occupied_km2"] == pytest.approx(125, rel=1e-4)
     assert areas["occupied_or_grey_km2"] == pytest.approx(141, rel=1e-4)
+    assert areas["kursk_held_or_grey_km2"] == pytest.approx(13, rel=1e-4)
     assert snap.excluded_features == 3
 
 

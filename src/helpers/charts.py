@@ -133,3 +133,46 @@ def cumulative_change(
             "black diamond marks the figure ISW reported to BBC News."
         ),
     )
+
+
+def held_area_timeline(series: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChart:
+    """Kursk area over time in two readings, with dated events as labelled vertical rules."""
+    data = series.assign(day=series["date"].dt.strftime("%Y-%m-%d"))
+    lines = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("date:T", title="Date"),
+            y=alt.Y("area_km2:Q", title="Area in Kursk region (km²)"),
+            color=alt.Color("reading:N", title="DeepStateMap reading", legend=alt.Legend(orient="bottom", columns=1)),
+            tooltip=[
+                alt.Tooltip("reading:N", title="Reading"),
+                alt.Tooltip("day:N", title="Snapshot"),
+                alt.Tooltip("area_km2:Q", title="Area (km²)", format=",.0f"),
+            ],
+        )
+    )
+    marks = events.assign(day=events["date"].dt.strftime("%Y-%m-%d"))
+    rules = (
+        alt.Chart(marks)
+        .mark_rule(strokeDash=[4, 3], color="gray")
+        .encode(
+            x="date:T",
+            tooltip=[alt.Tooltip("day:N", title="Date"), alt.Tooltip("event:N", title="Event"), alt.Tooltip("source:N", title="Source")],
+        )
+    )
+    labels = (
+        alt.Chart(marks)
+        .mark_text(align="left", angle=270, dx=4, dy=-4, baseline="bottom", fontSize=10, color="gray")
+        .encode(x="date:T", y=alt.value(0), text="label:N")
+    )
+    return alt.layer(lines, rules, labels).properties(
+        width=WIDTH,
+        height=340,
+        title="Area of Kursk region held by Ukraine, DeepStateMap",
+        description=(
+            "Line chart of the area of Russia's Kursk region that DeepStateMap marked as held by Ukraine, "
+            "and held or grey zone, from the incursion to January 2025, with dashed vertical lines for "
+            "the incursion, the peak, the reported Russian recapture and the US decisions of November 2024."
+        ),
+    )

@@ -195,7 +195,7 @@ def _ordered_areas(snapshot: territory.Snapshot) -> dict[str, float]:
     areas = snapshot.areas()
     order = [
         "occupied_km2", "occupied_since_2022_km2", "occupied_before_2022_km2", "grey_zone_ukraine_km2",
-        "occupied_or_grey_km2", "kursk_ukraine_held_km2", "kursk_grey_zone_km2",
+        "occupied_or_grey_km2", "kursk_ukraine_held_km2", "kursk_grey_zone_km2", "kursk_held_or_grey_km2",
     ]
     return {k: areas[k] for k in order}
 

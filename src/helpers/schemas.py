@@ -152,6 +152,41 @@ class Place(Provenance, _PlaceFields):
         return series.isin(_known_keys())
 
 
+CLAIM_TEXTS = ("write-up 000", "write-up 001", "both write-ups", "further report")
+CLAIM_CHAPTERS = ("surge", "kursk", "human_cost", "negotiation")
+
+
+class _ClaimFields(pa.DataFrameModel):
+    """The claim columns of :class:`Claim`, in file order."""
+
+    claim_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$", description="Stable identifier")
+    chapter: Series[str] = pa.Field(isin=CLAIM_CHAPTERS, description="Chapter that audits the claim")
+    text: Series[str] = pa.Field(isin=CLAIM_TEXTS, description="Which source text makes it")
+    claim: Series[str] = pa.Field(str_length={"min_value": 10}, description="The claim, paraphrased (not quoted)")
+    figure_id: Series[str] = pa.Field(nullable=True, description="The sourced figure that states it, if any")
+    stated_date: Series[pd.Timestamp] = _date_field("Date the claim states, if it is about a date", True)
+    check: Series[str] = pa.Field(str_matches=r"^[a-z_]+$", description="Name of the check in helpers.claims")
+    tolerance_percent: Series[float] = pa.Field(nullable=True, ge=0, le=100, description="Allowed relative difference")
+    source_key: Series[str] = pa.Field(description="BibTeX key of the text")
+    note: Series[str] = pa.Field(nullable=True, description="What the check can and cannot show")
+
+
+class Claim(_ClaimFields):
+    """A checkable statement in the source texts, and how the book tests it (table claims)."""
+
+    @pa.check("source_key")
+    def source_key_in_bibliography(cls, series: Series[str]) -> Series[bool]:
+        return series.isin(_known_keys())
+
+    @pa.dataframe_check(name="figure_id or stated_date set, unless check is not_checkable")
+    def _has_subject(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["figure_id"].notna() | df["stated_date"].notna() | (df["check"] == "not_checkable")
+
+    class Config:
+        strict = True
+        coerce = False
+
+
 #: Every table in ``data/``: name -> (model, one-line description for the data package).
 TABLES: dict[str, tuple[type[pa.DataFrameModel], str]] = {
     "territory": (SourcedFigure, "Sourced figures on territory taken or held in Ukraine"),
@@ -159,6 +194,7 @@ TABLES: dict[str, tuple[type[pa.DataFrameModel], str]] = {
     "casualties": (SourcedFigure, "Sourced figures on Russian military deaths"),
     "events": (Event, "Dated events for the timelines"),
     "places": (Place, "Places the sources name, with coordinates"),
+    "claims": (Claim, "Checkable statements in the source texts, with the check that tests each"),
 }
 
 
@@ -230,6 +266,7 @@ class _DeepStateAreaFields(pa.DataFrameModel):
     occupied_or_grey_km2: Series[float] = _area_field("Occupied or grey zone, unioned")
     kursk_ukraine_held_km2: Series[float] = _area_field("Held by Ukraine in Russia's Kursk region")
     kursk_grey_zone_km2: Series[float] = _area_field("Unknown status in Kursk region")
+    kursk_held_or_grey_km2: Series[float] = _area_field("Held by Ukraine or grey zone in Kursk region, unioned")
 
 
 class DeepStateArea(_DerivedProvenance, _DeepStateAreaFields):
@@ -238,6 +275,10 @@ class DeepStateArea(_DerivedProvenance, _DeepStateAreaFields):
     @pa.dataframe_check(name="occupied_km2 <= occupied_or_grey_km2")
     def _grey_widens(cls, df: pd.DataFrame) -> Series[bool]:
         return df["occupied_km2"] <= df["occupied_or_grey_km2"] + 0.01
+
+    @pa.dataframe_check(name="kursk_ukraine_held_km2 <= kursk_held_or_grey_km2")
+    def _kursk_grey_widens(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["kursk_ukraine_held_km2"] <= df["kursk_held_or_grey_km2"] + 0.01
 
 
 CHANGE_KINDS = ("month", "window")

@@ -119,10 +119,16 @@ class Snapshot:
         """Occupied plus Ukraine's grey zone: the widest reading of Russian control."""
         return shapely.union_all([self.occupied, self.classes["grey_zone_ukraine"]])
 
+    @property
+    def kursk_held_or_grey(self) -> BaseGeometry:
+        """Kursk area held by Ukraine together with the Kursk grey zone: the widest reading."""
+        return shapely.union_all([self.classes["kursk_ukraine_held"], self.classes["kursk_grey_zone"]])
+
     def areas(self) -> dict[str, float]:
         areas = {f"{c}_km2": area_km2(g) for c, g in self.classes.items()}
         areas["occupied_km2"] = area_km2(self.occupied)
         areas["occupied_or_grey_km2"] = area_km2(self.occupied_or_grey)
+        areas["kursk_held_or_grey_km2"] = area_km2(self.kursk_held_or_grey)
         return areas
 
 
