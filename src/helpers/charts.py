@@ -176,3 +176,125 @@ def held_area_timeline(series: pd.DataFrame, events: pd.DataFrame) -> alt.LayerC
             "the incursion, the peak, the reported Russian recapture and the US decisions of November 2024."
         ),
     )
+
+
+def headline_totals(headlines: pd.DataFrame, reported: pd.DataFrame) -> alt.LayerChart:
+    """Mediazona's published totals as a step line, with reported figures as points."""
+    data = headlines.assign(day=headlines["as_of"].dt.strftime("%Y-%m-%d"))
+    line = (
+        alt.Chart(data)
+        .mark_line(interpolate="step-after")
+        .encode(
+            x=alt.X("as_of:T", title="Date published"),
+            y=alt.Y("confirmed_total:Q", title="Deaths confirmed by name (people)"),
+            tooltip=[alt.Tooltip("day:N", title="Published"), alt.Tooltip("confirmed_total:Q", title="Total", format=",")],
+        )
+    )
+    points = (
+        alt.Chart(reported.assign(day=reported["as_of"].dt.strftime("%Y-%m-%d")))
+        .mark_point(shape="diamond", size=120, filled=True, color="black")
+        .encode(
+            x="as_of:T",
+            y="value:Q",
+            tooltip=[alt.Tooltip("label:N", title="Reported"), alt.Tooltip("day:N", title="As of"),
+                     alt.Tooltip("value:Q", title="People", format=",")],
+        )
+    )
+    return alt.layer(line, points).properties(
+        width=WIDTH,
+        height=300,
+        title="Russian military deaths confirmed by name: published totals",
+        description=(
+            "Step line of Mediazona's published total of Russian military deaths confirmed by name, "
+            "with black diamonds for the totals reported in the press in October and November 2024."
+        ),
+    )
+
+
+def deaths_per_day(rates: pd.DataFrame) -> alt.Chart:
+    """Lines of deaths per day by month of death, one per snapshot the count is as known in."""
+    data = rates.assign(month_label=rates["month"].dt.strftime("%B %Y"))
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month:T", title="Month of death"),
+            y=alt.Y("per_day:Q", title="Deaths confirmed by name per day (people)"),
+            color=alt.Color("as known in:N", title="Count as known in", legend=alt.Legend(orient="bottom")),
+            tooltip=[
+                alt.Tooltip("month_label:N", title="Month"),
+                alt.Tooltip("as known in:N"),
+                alt.Tooltip("per_day:Q", title="Per day", format=",.0f"),
+                alt.Tooltip("deaths:Q", title="In the month", format=","),
+            ],
+        )
+        .properties(
+            width=WIDTH,
+            height=300,
+            title="Deaths confirmed by name per day, by month of death",
+            description=(
+                "Line chart of Russian military deaths confirmed by name per day, by month of death, "
+                "as known in November 2024 and as known in the latest snapshot; the later count is much "
+                "higher for recent months because names are added long after a death."
+            ),
+        )
+    )
+
+
+def reporting_lag(lag: pd.DataFrame) -> alt.Chart:
+    """Lines of the count for fixed months of death across the snapshots that followed."""
+    data = lag.assign(snapshot=lag["snapshot_date"].dt.strftime("%Y-%m-%d"))
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("snapshot_date:T", title="Snapshot (count as known on this date)"),
+            y=alt.Y("deaths:Q", title="Deaths confirmed by name in that month (people)"),
+            color=alt.Color("month_label:N", title="Month of death", legend=alt.Legend(orient="bottom"),
+                            sort=alt.SortField("month")),
+            tooltip=[
+                alt.Tooltip("month_label:N", title="Month of death"),
+                alt.Tooltip("snapshot:N", title="As known on"),
+                alt.Tooltip("deaths:Q", title="Deaths", format=","),
+            ],
+        )
+        .properties(
+            width=WIDTH,
+            height=300,
+            title="Reporting lag: the count for the same months kept rising",
+            description=(
+                "Line chart of the number of deaths confirmed by name for several fixed months of death, "
+                "as known in each later Mediazona snapshot, showing counts rising for many months."
+            ),
+        )
+    )
+
+
+def general_staff_claims(claims: pd.DataFrame) -> alt.Chart:
+    """Bars of the General Staff's claimed losses per day by month, labelled as claims."""
+    data = claims.assign(
+        per_day=claims["claimed_in_month"] / claims["days_covered"],
+        month_label=claims["month"].dt.strftime("%B %Y"),
+    )
+    return (
+        alt.Chart(data)
+        .mark_bar(color="#8c6d31")
+        .encode(
+            x=alt.X("month:T", title="Month"),
+            y=alt.Y("per_day:Q", title="Claimed Russian losses per day, killed and wounded (people)"),
+            tooltip=[
+                alt.Tooltip("month_label:N", title="Month"),
+                alt.Tooltip("per_day:Q", title="Claimed per day", format=",.0f"),
+                alt.Tooltip("claimed_in_month:Q", title="Claimed in month", format=","),
+            ],
+        )
+        .properties(
+            width=WIDTH,
+            height=260,
+            title="Claimed by Ukraine's General Staff: Russian personnel losses per day (killed and wounded)",
+            description=(
+                "Bar chart of the Russian personnel losses, killed and wounded together, that Ukraine's "
+                "General Staff claimed per day in each month. A claim by one side of the war, not a count."
+            ),
+        )
+    )

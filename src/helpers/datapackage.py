@@ -67,8 +67,8 @@ def table_schema(table: str) -> dict:
     kinds = schemas.field_kinds(model)
     columns = model.to_schema().columns
     fields = [_field(name, columns[name], kinds[name]) for name in kinds]
-    key = next(name for name in kinds if columns[name].unique)
-    return {"fields": fields, "primaryKey": [key]}
+    key = schemas.PRIMARY_KEYS.get(table) or [next(name for name in kinds if columns[name].unique)]
+    return {"fields": fields, "primaryKey": list(key)}
 
 
 def build(directory: Path | None = None) -> dict:

@@ -69,7 +69,34 @@ ISW_DAYS = sorted(
     | {"2024-08-31", "2024-11-03", "2024-11-17", "2025-01-26"}
 )
 
-DERIVED_TABLES = ("deepstate_areas", "deepstate_changes", "isw_areas")
+MZ_REPO = "https://github.com/thunderquack/MZCasualitiesExtractor"
+MZ_COMMIT = "662ef6b10431dfea49eb57490b0dbc676576d97a"
+MZ_SOURCE = "mediazona"
+MZ_HEADLINE_SHA256 = "4cff33c374572368b000f3720c024dd0b6c9552208667d1c5b1a38c3aeee27c5"
+GS_REPO = "https://github.com/PetroIvaniuk/2022-Ukraine-Russia-War-Dataset"
+GS_COMMIT = "37655f8bbdd6806d2f94416253116b02a750c97b"
+GS_SOURCE = "ukrainegeneralstaff"
+GS_FILE = "russia_losses_personnel.json"
+GS_SHA256 = "8a11a5e9d7016ac45079f9a7fc82713003549676737597a72c23b6b13b3463b2"
+MZ_METHOD = "Sum of daily 'change' by date of death in the snapshot (totals checked as the running sum)"
+MZ_HEADLINE_METHOD = "Headline totals from the history of the upstream README; rows where the total changed, plus the last"
+GS_METHOD = "Cumulative claim at the month's last daily report minus that at the previous month's"
+#: Fixed periods whose count is followed across snapshots: (id, label, first day, last day).
+MZ_PERIODS = [
+    ("sep_1_nov_15_2023", "1 September to 15 November 2023", "2023-09-01", "2023-11-15"),
+    ("sep_1_nov_15_2024", "1 September to 15 November 2024", "2024-09-01", "2024-11-15"),
+    ("sep_1_nov_7_2023", "1 September to 7 November 2023", "2023-09-01", "2023-11-07"),
+    ("sep_1_nov_7_2024", "1 September to 7 November 2024", "2024-09-01", "2024-11-07"),
+    ("sep_nov_2023", "September to November 2023", "2023-09-01", "2023-11-30"),
+    ("sep_nov_2024", "September to November 2024", "2024-09-01", "2024-11-30"),
+    ("year_2023", "All of 2023", "2023-01-01", "2023-12-31"),
+    ("year_2024", "All of 2024", "2024-01-01", "2024-12-31"),
+]
+
+DERIVED_TABLES = (
+    "deepstate_areas", "deepstate_changes", "isw_areas",
+    "mz_monthly", "mz_period_counts", "mz_headline_totals", "gs_monthly_claims",
+)
 
 
 class InputError(RuntimeError):
@@ -232,13 +259,81 @@ def isw_table(path: Path) -> pd.DataFrame:
     return pd.DataFrame(rows).drop_duplicates("date", ignore_index=True)
 
 
+def _checked(path: Path, expected: str) -> bytes:
+    if not path.exists():
+        raise InputError(f"{path}: missing")
+    raw = path.read_bytes()
+    actual = hashlib.sha256(raw).hexdigest()
+    if actual != expected:
+        raise InputError(f"{path}: sha256 {actual} does not match the expected {expected}")
+    return raw
+
+
+def mediazona_tables(directory: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Monthly counts and fixed-period counts per snapshot, and the headline totals."""
+    from helpers import casualties
+
+    with open(directory / "manifest.csv", encoding="utf-8", newline="") as handle:
+        manifest = list(csv.DictReader(handle))
+    monthly_rows, period_rows = [], []
+    for row in sorted(manifest, key=lambda r: r["snapshot_date"]):
+        raw = _checked(directory / row["file"], row["sha256"])
+        daily = casualties.parse_snapshot(raw, row["file"])
+        provenance = _provenance(MZ_SOURCE, MZ_REPO, MZ_COMMIT, row["sha256"], MZ_METHOD)
+        for month in casualties.monthly(daily).itertuples(index=False):
+            monthly_rows.append({"snapshot_date": row["snapshot_date"], "month": month.month, "deaths": month.deaths,
+                                 "days_covered": month.days_covered, **provenance})
+        for period_id, label, start, end in MZ_PERIODS:
+            deaths, data_end = casualties.count_between(daily, start, end)
+            if data_end < pd.Timestamp(start):
+                continue
+            period_rows.append({"period_id": period_id, "label": label, "start_date": start, "end_date": end,
+                                "snapshot_date": row["snapshot_date"], "data_end": data_end, "deaths": deaths, **provenance})
+    headline = casualties.headline_changes(_checked(directory / "headline_totals.csv", MZ_HEADLINE_SHA256))
+    headline_table = pd.DataFrame(
+        {
+            "as_of": headline["as_of"],
+            "confirmed_total": headline["mz_confirmed_total"],
+            "with_known_death_date": headline["with_known_death_date"],
+            "source_key": MZ_SOURCE,
+            "upstream_repo": MZ_REPO,
+            "upstream_commit": headline["commit"],
+            "file_sha256": MZ_HEADLINE_SHA256,
+            "method": MZ_HEADLINE_METHOD,
+        }
+    )
+    return pd.DataFrame(monthly_rows), pd.DataFrame(period_rows), headline_table
+
+
+def general_staff_table(path: Path) -> pd.DataFrame:
+    from helpers import casualties
+
+    claims = casualties.general_staff_monthly(_checked(path, GS_SHA256))
+    return pd.DataFrame(
+        {
+            "month": claims["month"],
+            "last_report": claims["date"],
+            "claimed_cumulative": claims["cumulative"],
+            "claimed_in_month": claims["claimed_in_month"],
+            "days_covered": claims["days_covered"],
+            "qualifier": claims["qualifier"],
+            **_provenance(GS_SOURCE, GS_REPO, GS_COMMIT, GS_SHA256, GS_METHOD),
+        }
+    )
+
+
 def derive(shared: Path, out: Path, download: Path | None = None) -> dict[str, str]:
     """Compute every derived table; write them to ``out``; return {table: csv text}."""
     areas, changes = deepstate_tables(shared / "deepstate", download)
+    mz_monthly, mz_periods, mz_headline = mediazona_tables(shared / "mediazona")
     texts = {
         "deepstate_areas": _csv_text(areas),
         "deepstate_changes": _csv_text(changes),
         "isw_areas": _csv_text(isw_table(shared / "isw_derived" / ISW_FILE)),
+        "mz_monthly": _csv_text(mz_monthly),
+        "mz_period_counts": _csv_text(mz_periods),
+        "mz_headline_totals": _csv_text(mz_headline),
+        "gs_monthly_claims": _csv_text(general_staff_table(shared / "ukraine_general_staff" / GS_FILE)),
     }
     out.mkdir(parents=True, exist_ok=True)
     for table, text in texts.items():
@@ -255,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or data_dir()
     try:
         derive(args.shared, out, args.download)
-    except (InputError, territory.UnknownLegendError) as exc:
+    except (InputError, territory.UnknownLegendError, ValueError) as exc:
         print(f"derive failed: {exc}", file=sys.stderr)
         return 1
     for table in DERIVED_TABLES:

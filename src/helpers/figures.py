@@ -25,6 +25,7 @@ class Figure:
     source_key: str
     originator: str
     reported_by: str
+    published: pd.Timestamp | None = None
 
     @property
     def days(self) -> int:
@@ -56,6 +57,7 @@ def figure(table: pd.DataFrame, figure_id: str) -> Figure:
         source_key=str(row["source_key"]),
         originator=str(row["originator"]),
         reported_by=str(row["reported_by"]),
+        published=day(row["published"]) if "published" in row.index else None,
     )
 
 

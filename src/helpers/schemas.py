@@ -214,7 +214,7 @@ def field_kinds(model: type[pa.DataFrameModel]) -> dict[str, str]:
             kinds[name] = "date"
         elif dtype.startswith("float"):
             kinds[name] = "number"
-        elif dtype.startswith("int"):
+        elif dtype.lower().startswith("int"):
             kinds[name] = "integer"
         else:
             kinds[name] = "text"
@@ -328,10 +328,99 @@ class IswArea(_DerivedProvenance, _IswAreaFields):
         return (df["assessed_control_km2"] - df["control_map_km2"] - df["russian_advances_km2"]).abs() <= 0.011
 
 
+def _count_field(description: str):
+    return pa.Field(ge=0, description=description)
+
+
+class _MzMonthlyFields(pa.DataFrameModel):
+    """The columns of :class:`MzMonthly`, in file order."""
+
+    snapshot_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="Mediazona snapshot the count is as known in")
+    month: Series[pd.Timestamp] = pa.Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="Calendar month of death (first day)")
+    deaths: Series[pd.Int64Dtype] = _count_field("Deaths confirmed by name with a date of death in the month")
+    days_covered: Series[pd.Int64Dtype] = pa.Field(ge=1, le=31, description="Days of the month the snapshot covers")
+
+
+class MzMonthly(_DerivedProvenance, _MzMonthlyFields):
+    """Confirmed deaths by month of death, as known in each Mediazona snapshot (table mz_monthly)."""
+
+    @pa.dataframe_check(name="month <= snapshot_date")
+    def _month_known(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["month"] <= df["snapshot_date"]
+
+    class Config:
+        unique = ["snapshot_date", "month"]
+
+
+class _MzPeriodFields(pa.DataFrameModel):
+    """The columns of :class:`MzPeriodCount`, in file order."""
+
+    period_id: Series[str] = pa.Field(str_matches=r"^[a-z0-9_]+$", description="Which period")
+    label: Series[str] = pa.Field(str_length={"min_value": 3}, description="The period in words")
+    start_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="First day of death counted")
+    end_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="Last day of death counted")
+    snapshot_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="Snapshot the count is as known in")
+    data_end: Series[pd.Timestamp] = pa.Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="Last date of death the snapshot covers")
+    deaths: Series[pd.Int64Dtype] = _count_field("Deaths confirmed by name dated in the period (up to data_end)")
+
+
+class MzPeriodCount(_DerivedProvenance, _MzPeriodFields):
+    """Confirmed deaths in fixed periods, as known in each snapshot (table mz_period_counts)."""
+
+    @pa.dataframe_check(name="start_date <= end_date")
+    def _ordered(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["start_date"] <= df["end_date"]
+
+    @pa.dataframe_check(name="data_end <= snapshot_date")
+    def _data_before_snapshot(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["data_end"] <= df["snapshot_date"]
+
+    class Config:
+        unique = ["period_id", "snapshot_date"]
+
+
+class _MzHeadlineFields(pa.DataFrameModel):
+    """The columns of :class:`MzHeadline`, in file order."""
+
+    as_of: Series[pd.Timestamp] = pa.Field(unique=True, ge=EARLIEST_DATE, le=LATEST_DATE, description="Day the headline was read")
+    confirmed_total: Series[pd.Int64Dtype] = _count_field("Mediazona's headline total of deaths confirmed by name")
+    with_known_death_date: Series[pd.Int64Dtype] = _count_field("Of which with a known date of death")
+
+
+class MzHeadline(_DerivedProvenance, _MzHeadlineFields):
+    """Mediazona's published headline totals, on the days they changed (table mz_headline_totals)."""
+
+    @pa.dataframe_check(name="with_known_death_date <= confirmed_total")
+    def _subset(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["with_known_death_date"] <= df["confirmed_total"]
+
+
+class _GsMonthlyFields(pa.DataFrameModel):
+    """The columns of :class:`GsMonthlyClaim`, in file order."""
+
+    month: Series[pd.Timestamp] = pa.Field(unique=True, ge=EARLIEST_DATE, le=LATEST_DATE, description="Calendar month (first day)")
+    last_report: Series[pd.Timestamp] = pa.Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="Last daily report in the month")
+    claimed_cumulative: Series[pd.Int64Dtype] = _count_field("Claimed Russian personnel losses (killed and wounded) since Feb 2022")
+    claimed_in_month: Series[pd.Int64Dtype] = _count_field("Increase of the claim over the month")
+    days_covered: Series[pd.Int64Dtype] = pa.Field(ge=1, le=31, description="Days of the month the reports cover")
+    qualifier: Series[str] = pa.Field(isin=("about", "more"), description="The claim's own qualifier")
+
+
+class GsMonthlyClaim(_DerivedProvenance, _GsMonthlyFields):
+    """Russian losses *claimed* by Ukraine's General Staff, per month: a claim by one side (table gs_monthly_claims)."""
+
+
+#: Composite keys, for tables whose rows no single column identifies.
+PRIMARY_KEYS = {"mz_monthly": ["snapshot_date", "month"], "mz_period_counts": ["period_id", "snapshot_date"]}
+
 TABLES.update(
     {
         "deepstate_areas": (DeepStateArea, "Derived: areas by legend class in each DeepStateMap snapshot (make derive)"),
         "deepstate_changes": (TerritoryChange, "Derived: net and gross change in Russian-held area, by month and window (make derive)"),
         "isw_areas": (IswArea, "Derived: Russian-controlled area from ISW layers, computed by a third party (make derive)"),
+        "mz_monthly": (MzMonthly, "Derived: deaths confirmed by name per month of death, as known in each Mediazona snapshot (make derive)"),
+        "mz_period_counts": (MzPeriodCount, "Derived: deaths confirmed by name in fixed periods, as known in each snapshot (make derive)"),
+        "mz_headline_totals": (MzHeadline, "Derived: Mediazona's headline totals on the days they changed (make derive)"),
+        "gs_monthly_claims": (GsMonthlyClaim, "Derived: Russian personnel losses claimed by Ukraine's General Staff, per month (make derive)"),
     }
 )
