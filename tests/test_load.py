@@ -24,6 +24,8 @@ def test_committed_table_loads_with_typed_columns(table):
             assert pd.api.types.is_datetime64_dtype(dtype), column
         elif kind == "number":
             assert dtype == "float64", column
+        elif kind == "integer":
+            assert str(dtype) == "Int64", column
         else:
             assert pd.api.types.is_string_dtype(dtype), column
     assert list(frame.columns) == list(kinds)
