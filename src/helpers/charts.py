@@ -298,3 +298,60 @@ def general_staff_claims(claims: pd.DataFrame) -> alt.Chart:
             ),
         )
     )
+
+
+def control_share(shares: pd.DataFrame) -> alt.Chart:
+    """Stacked area: share of Ukraine occupied before and since 24 Feb 2022."""
+    long = shares.melt(id_vars="date", value_vars=["before_2022_pct", "since_2022_pct"], var_name="part", value_name="pct")
+    long["part"] = long["part"].map({"before_2022_pct": "Occupied before 24 Feb 2022", "since_2022_pct": "Occupied since 24 Feb 2022"})
+    long["day"] = long["date"].dt.strftime("%Y-%m-%d")
+    return (
+        alt.Chart(long)
+        .mark_area()
+        .encode(
+            x=alt.X("date:T", title="Date"),
+            y=alt.Y("pct:Q", stack=True, title="Share of Ukraine's area (%)"),
+            color=alt.Color("part:N", title="", legend=alt.Legend(orient="bottom")),
+            tooltip=[alt.Tooltip("part:N"), alt.Tooltip("day:N", title="Snapshot"), alt.Tooltip("pct:Q", title="%", format=".2f")],
+        )
+        .properties(
+            width=WIDTH,
+            height=280,
+            title="Share of Ukraine under Russian occupation, DeepStateMap",
+            description=(
+                "Stacked area chart of the share of Ukraine's internationally recognised area held by Russia, "
+                "split into land occupied before and since 24 February 2022, from December 2022 to January 2025."
+            ),
+        )
+    )
+
+
+def weekly_change_with_events(weekly: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChart:
+    """Bars of Russian net gain per day between snapshots, with dated decisions as rules."""
+    data = weekly.assign(span=weekly["from"].dt.strftime("%Y-%m-%d") + " to " + weekly["to"].dt.strftime("%Y-%m-%d"))
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color="#a52714")
+        .encode(
+            x=alt.X("from:T", title="Date"),
+            x2="to:T",
+            y=alt.Y("per_day:Q", title="Net change in occupied area per day (km²)"),
+            y2=alt.datum(0),
+            tooltip=[alt.Tooltip("span:N", title="Snapshots"), alt.Tooltip("per_day:Q", title="km² a day", format=",.1f"),
+                     alt.Tooltip("change_km2:Q", title="km² in all", format=",.0f")],
+        )
+    )
+    marks = events.assign(day=events["date"].dt.strftime("%Y-%m-%d"))
+    rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color="black").encode(
+        x="date:T", tooltip=[alt.Tooltip("day:N", title="Date"), alt.Tooltip("event:N", title="Event")]
+    )
+    return alt.layer(bars, rules).properties(
+        width=WIDTH,
+        height=280,
+        title="Russian gains between snapshots, and the decisions of November 2024",
+        description=(
+            "Bar chart of the net change per day in the area of Ukraine held by Russia between consecutive "
+            "DeepStateMap snapshots from September 2024 to January 2025, with dashed lines marking the US "
+            "election, the ATACMS decisions, the mines decision and the inauguration."
+        ),
+    )
