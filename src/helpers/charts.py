@@ -3,7 +3,9 @@
 Every chart carries a title and a ``description`` (its text alternative) and takes its data
 from a validated table, never from typed numbers.
 
-Importing this module switches Altair to the ``book`` renderer. Altair's default HTML output
+Importing this module switches Altair to the ``book`` renderer. Each chart's output carries an
+interactive HTML version (for the web book) and a PNG rendered offline by vl-convert at twice
+the default resolution (for the PDF book, whose LaTeX builder cannot use HTML). Altair's default HTML output
 loads vega from a CDN, so a reader offline sees no chart; the book renderer emits only a
 container and a ``vegaEmbed`` call, and the book loads the pinned runtime once per page from
 ``_static/vendor/vega-runtime.js`` (see ``helpers.vendor``). The container's id is derived from
@@ -13,6 +15,7 @@ the chart's spec, so re-executing a notebook gives identical output and nbval co
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import json
@@ -47,7 +50,16 @@ def book_renderer(spec: dict, **_metadata) -> dict:
         f'}})();\n'
         f'</script>'
     )
-    return {"text/html": markup, "text/plain": f"<chart: {title}>"}
+    return {"text/html": markup, "image/png": static_png(spec), "text/plain": f"<chart: {title}>"}
+
+
+def static_png(spec: dict, scale: float = 2.0) -> str:
+    """The chart as a high-resolution PNG (base64), for the PDF book, rendered offline by vl-convert."""
+    import vl_convert
+
+    version = ".".join(spec.get("$schema", "v6.4").rsplit("/v", 1)[-1].split(".")[:2]).removesuffix(".json")
+    png = vl_convert.vegalite_to_png(spec, vl_version=version if version in vl_convert.get_vegalite_versions() else None, scale=scale)
+    return base64.b64encode(png).decode("ascii")
 
 
 alt.renderers.register("book", book_renderer)

@@ -142,3 +142,29 @@ def schema_sections():
         rules = row_rules(model)
         if rules:
             display(Markdown("Rules across columns: " + "; ".join(f"`{r}`" for r in rules) + "."))
+
+
+def downloads(notebook: str | None = None):
+    """A Markdown list of downloads for the current chapter: its notebook and every table it loaded.
+
+    Paths are relative to the notebook's directory (where it executes), as MyST's ``{download}``
+    role expects; the book copies each file into its downloads.
+    """
+    import os
+    from pathlib import Path
+
+    from IPython.display import Markdown
+
+    from helpers.load import LOADED
+    from helpers.paths import PROJECT_ROOT, data_dir
+
+    here = Path.cwd()
+    lines = []
+    if notebook:
+        lines.append(f"- {{download}}`This chapter as a notebook <{notebook}>`")
+    for table in LOADED:
+        relative = os.path.relpath(data_dir() / f"{table}.csv", here)
+        lines.append(f"- {{download}}`{table}.csv <{relative}>`: {schemas.TABLES[table][1]}")
+    descriptor = os.path.relpath(PROJECT_ROOT / "data" / "datapackage.json", here)
+    lines.append(f"- {{download}}`datapackage.json <{descriptor}>`: the data package describing every table")
+    return Markdown("\n".join(lines))

@@ -24,6 +24,9 @@ from helpers import bibliography, datapackage, schemas
 from helpers.errors import DataIssue, DataValidationError
 from helpers.paths import data_dir, display_path
 
+#: Tables loaded in this process, in order: a chapter lists them as its downloads.
+LOADED: list[str] = []
+
 NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
 INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -82,6 +85,8 @@ def load(table: str, directory: Path | str | None = None, *, verify_hash: bool =
 
     frame.attrs["source_file"] = shown
     frame.attrs["lines"] = lines
+    if table not in LOADED:
+        LOADED.append(table)
     return frame
 
 
