@@ -18,10 +18,11 @@ JB_FRESH := --all
 NOTEBOOKS := index.ipynb $(sort $(wildcard chapters/*.ipynb))
 NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
 
-.PHONY: help setup validate book html notebooks test unit nbval lock datapackage derive vendor clean
+.PHONY: help setup validate book html pdf pdf-deps browser-deps notebooks test unit nbval publish-tests lock datapackage derive vendor clean
 
 help:
-	@echo "make book       set up .venv if needed, validate data/, execute every chapter, build the HTML book strictly"
+	@echo "make book       set up .venv if needed, validate data/, execute every chapter, build the HTML and PDF books strictly"
+	@echo "make html       the HTML book only;  make pdf  the PDF book only (installs TeX Live when run as root)"
 	@echo "make test       set up .venv if needed, run pytest (unit, schema, bad-input), nbval on the notebooks, and the strict build"
 	@echo "make notebooks  re-execute the notebooks in place (after an intended change to data or code)"
 	@echo "make derive     recompute data/'s derived tables from raw open data (SHARED=../shared/data, DOWNLOAD=dir to fetch)"
@@ -47,18 +48,47 @@ html: validate
 	$(VENV)/bin/jupyter-book build $(JB_FLAGS) $(JB_FRESH) --path-output . .
 	@echo "HTML book: $(CURDIR)/_build/html/index.html"
 
-book: html
+# Debian packages the PDF needs: xelatex, LaTeX packages (bbm.sty is in fonts-extra), latexmk,
+# fonts with Cyrillic (FreeFont), and poppler-utils for the PDF test.
+TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-fonts-extra texlive-fonts-recommended latexmk fonts-freefont-otf poppler-utils
+pdf-deps:
+	@if command -v xelatex >/dev/null && command -v latexmk >/dev/null && command -v pdftotext >/dev/null \
+	    && kpsewhich bbm.sty >/dev/null && kpsewhich pzdr.tfm >/dev/null && fc-list | grep -q FreeSerif; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing TeX Live and fonts for the PDF (a few minutes, once)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; \
+	else \
+	  echo "error: the PDF book needs TeX Live and fonts. Install them with:" >&2; \
+	  echo "  sudo apt-get install -y --no-install-recommends $(TEX_PACKAGES)" >&2; exit 1; \
+	fi
+
+pdf: validate pdf-deps
+	$(VENV)/bin/jupyter-book build $(JB_FLAGS) $(JB_FRESH) --builder pdflatex --path-output . .
+	@echo "PDF book: $(CURDIR)/_build/latex/book.pdf"
+
+book: html pdf
 
 notebooks: validate
 	$(PY) -m helpers.notebooks execute $(NOTEBOOKS)
 
 unit: validate
-	$(PY) -m pytest tests
+	$(PY) -m pytest tests --ignore=tests/publish
 
 nbval: validate
 	$(PY) -m pytest $(NBVAL_FLAGS) $(NOTEBOOKS)
 
-test: unit nbval html
+# Headless Chromium for the browser test (Debian's package; installed when run as root).
+browser-deps:
+	@if command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	else echo "note: no chromium; the browser test will be skipped (install: sudo apt-get install chromium)"; fi
+
+# Tests of the built book: browser (offline charts, no off-origin requests), PDF text, CITATION.cff.
+publish-tests: browser-deps
+	$(PY) -m pytest tests/publish
+
+test: unit nbval book publish-tests
 
 datapackage: $(STAMP)
 	$(PY) -m helpers.datapackage --update

@@ -1,6 +1,8 @@
 """A small Sphinx extension for the book (listed in ``_config.yml`` under ``extra_extensions``).
 
 * Prints the version, git commit and build date in every HTML page's footer.
+* Removes duplicate scripts from pages (sphinx-thebe injects its inline configuration twice
+  under jupyter-book, which redeclares a ``const`` and logs an error in every reader's console).
 * Publishes the data beside the HTML: ``_build/html/data/`` receives the CSV tables,
   ``datapackage.json`` and ``references.bib``, so the descriptor's relative paths resolve.
 """
@@ -20,6 +22,23 @@ def _footer(app, config) -> None:
     config.html_theme_options = options
 
 
+def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for script in scripts:
+        # the same inline script arrives with filename None and with filename "": compare the
+        # file (either empty form alike) and the attributes, which hold an inline script's body
+        filename = getattr(script, "filename", script) or ""
+        key = (str(filename), tuple(sorted((k, str(v)) for k, v in getattr(script, "attributes", {}).items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append(script)
+    context["script_files"] = unique
+
+
 def _publish_data(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -33,5 +52,6 @@ def _publish_data(app, exception) -> None:
 
 def setup(app):
     app.connect("config-inited", _footer)
+    app.connect("html-page-context", _dedupe_scripts, priority=900)  # after the themes add theirs
     app.connect("build-finished", _publish_data)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": provenance.version()}

@@ -1,0 +1,57 @@
+"""Fixtures for tests of the built book (run after `make book`)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers.paths import PROJECT_ROOT
+
+HTML = PROJECT_ROOT / "_build" / "html"
+PDF = PROJECT_ROOT / "_build" / "latex" / "book.pdf"
+PAGES = ["index", "chapters/surge", "chapters/kursk", "chapters/human_cost", "chapters/negotiation",
+         "chapters/data_and_methods", "chapters/bibliography", "chapters/how_to_cite"]
+CHAPTERS_WITH_FINDINGS = ["index", "chapters/surge", "chapters/kursk", "chapters/human_cost", "chapters/negotiation"]
+GLUE_ROLE = re.compile(r"\{glue:text\}`([^`]+)`")
+
+
+def glued_values(notebook: Path) -> dict[str, str]:
+    values = {}
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            text = output.get("data", {}).get("application/papermill.record/text/plain")
+            if name and text:
+                values[name] = text.strip("'\"")
+    return values
+
+
+def key_findings(page: str) -> list[str]:
+    """The values glued into a page's "Key findings" section, as the page must show them."""
+    notebook = PROJECT_ROOT / f"{page}.ipynb"
+    values = glued_values(notebook)
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type == "markdown" and "## Key findings" in cell.source:
+            return [values[key] for key in GLUE_ROLE.findall(cell.source)]
+    raise AssertionError(f"{page}: no Key findings section")
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " "))
+
+
+@pytest.fixture(scope="session")
+def built_html() -> Path:
+    if not (HTML / "index.html").exists():
+        pytest.fail("no built book: run `make book` first")
+    return HTML
+
+
+@pytest.fixture(scope="session")
+def built_pdf() -> Path:
+    if not PDF.exists():
+        pytest.fail("no PDF: run `make book` (or `make pdf`) first")
+    return PDF

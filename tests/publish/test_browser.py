@@ -1,0 +1,100 @@
+"""Every page in headless Chromium with the network cut off at the book's origin.
+
+Serves ``_build/html`` on 127.0.0.1, blocks (and records) any request that leaves that origin,
+and asserts for every page: each chart container rendered an ``svg`` or ``canvas``, no console
+errors, no off-origin request attempted, and the key findings' glued numbers are in the page
+text. A full-page screenshot of each page is saved under ``_build/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+
+import pytest
+
+from conftest import CHAPTERS_WITH_FINDINGS, PAGES, key_findings, normalise
+from helpers.paths import PROJECT_ROOT
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOTS = PROJECT_ROOT / "_build" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+if not CHROMIUM:
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI must run the browser test: chromium is missing", pytrace=False)
+    pytest.skip("chromium not installed (make browser-deps installs it as root)", allow_module_level=True)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep the test output readable
+        pass
+
+
+@pytest.fixture(scope="module")
+def origin(built_html):
+    handler = functools.partial(_QuietHandler, directory=str(built_html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_page_renders_offline(browser, origin, page_name):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    blocked, errors = [], []
+
+    def route(route):
+        if route.request.url.startswith(origin + "/"):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{origin}/{page_name}.html", wait_until="load")
+    charts = page.locator(".book-chart")
+    for index in range(charts.count()):
+        charts.nth(index).locator("svg, canvas").first.wait_for(state="attached", timeout=15_000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{page_name.replace('/', '_')}.png"), full_page=True)
+    text = normalise(page.inner_text("main"))
+    context.close()
+
+    assert not blocked, f"requests left the book's origin: {blocked}"
+    assert not errors, f"console errors: {errors}"
+    if page_name in CHAPTERS_WITH_FINDINGS:
+        missing = [value for value in key_findings(page_name) if value not in text]
+        assert not missing, f"key findings not in the page text: {missing}"
+
+
+def test_chapters_with_charts_have_charts(browser, origin):
+    """Guards the test above: it must have charts to check, or it would pass vacuously."""
+    context = browser.new_context()
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(origin) else r.abort())
+    page = context.new_page()
+    counts = {}
+    for name in ("chapters/surge", "chapters/kursk", "chapters/human_cost", "chapters/negotiation"):
+        page.goto(f"{origin}/{name}.html", wait_until="load")
+        counts[name] = page.locator(".book-chart").count()
+    context.close()
+    assert all(n >= 1 for n in counts.values()), counts

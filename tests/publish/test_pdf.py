@@ -1,0 +1,36 @@
+"""The PDF book: the same key findings as the HTML, a plausible length, and chart images."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import CHAPTERS_WITH_FINDINGS, key_findings, normalise
+
+pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed (make pdf-deps)")
+
+
+@pytest.fixture(scope="module")
+def pdf_text(built_pdf) -> str:
+    return normalise(subprocess.run(["pdftotext", "-layout", str(built_pdf), "-"], capture_output=True,
+                                    text=True, check=True).stdout)
+
+
+@pytest.mark.parametrize("page", CHAPTERS_WITH_FINDINGS)
+def test_key_findings_match_the_html(pdf_text, page):
+    values = key_findings(page)
+    assert values, f"{page}: no glued key findings"
+    missing = [value for value in values if value not in pdf_text]
+    assert not missing, f"{page}: not in the PDF text: {missing}"
+
+
+def test_page_count_and_chart_images(built_pdf):
+    info = subprocess.run(["pdfinfo", str(built_pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert pages >= 30
+    images = subprocess.run(["pdfimages", "-list", str(built_pdf)], capture_output=True, text=True, check=True).stdout
+    charts = [line for line in images.splitlines()[2:] if " image " in line]
+    assert len(charts) >= 9  # every chart in the four chapters
+    assert all(int(line.split()[12]) >= 150 for line in charts)  # x-ppi: print resolution
