@@ -3,6 +3,8 @@
 * Prints the version, git commit and build date in every HTML page's footer.
 * Removes duplicate scripts from pages (sphinx-thebe injects its inline configuration twice
   under jupyter-book, which redeclares a ``const`` and logs an error in every reader's console).
+* Writes the ledger of every glued number of this build (from the notebooks it executed) to
+  ``_build/html/numbers.json`` and ``numbers.csv``.
 * Publishes the data beside the HTML: ``_build/html/data/`` receives the CSV tables,
   ``datapackage.json`` and ``references.bib``, so the descriptor's relative paths resolve.
 """
@@ -50,8 +52,20 @@ def _publish_data(app, exception) -> None:
             shutil.copyfile(path, target / path.name)
 
 
+def _write_ledger(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    from helpers import ledger
+
+    executed = Path(app.outdir).parent / "jupyter_execute"
+    rows = ledger.build(executed, from_build=True)  # raises, failing the build, if a value is missing
+    (Path(app.outdir) / "numbers.json").write_text(ledger.to_json(rows), encoding="utf-8")
+    (Path(app.outdir) / "numbers.csv").write_text(ledger.to_csv(rows), encoding="utf-8")
+
+
 def setup(app):
     app.connect("config-inited", _footer)
     app.connect("html-page-context", _dedupe_scripts, priority=900)  # after the themes add theirs
     app.connect("build-finished", _publish_data)
+    app.connect("build-finished", _write_ledger)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": provenance.version()}

@@ -1,0 +1,256 @@
+"""The ledger: every number the book shows, with where it came from.
+
+Each chapter glues its numbers through :func:`helpers.text.glue_text`. The ledger reads the
+executed notebooks and, for every glued value, records its key, the text shown, its unit (read
+from the prose around it), the chapter, and its lineage: the ``load("table")`` and
+``figure(table, "figure_id")`` calls its value depends on, found by following the variables of
+the ``glue_text`` call back through the notebook's assignments (Python's ``ast``), and the
+source keys of those figures and tables.
+
+``python -m helpers.ledger`` prints it; the book's Sphinx extension writes it to
+``_build/html/numbers.json`` and ``numbers.csv`` for each build.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+
+from helpers.paths import PROJECT_ROOT
+
+GLUE_ROLE = re.compile(r"\{glue:text\}`([^`]+)`")
+GLUE_MIME = "application/papermill.record/text/plain"
+PAGES = ["index", "chapters/surge", "chapters/kursk", "chapters/human_cost", "chapters/negotiation"]
+DATE = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")
+
+
+def _names(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _calls(node: ast.AST, function: str) -> list[ast.Call]:
+    found = []
+    for n in ast.walk(node):
+        if isinstance(n, ast.Call):
+            name = n.func.id if isinstance(n.func, ast.Name) else getattr(n.func, "attr", None)
+            if name == function:
+                found.append(n)
+    return found
+
+
+def _literal_args(call: ast.Call) -> list[str]:
+    return [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+
+
+class _Lineage:
+    """Variables of a notebook and what each depends on (tables, figure ids, other variables)."""
+
+    def __init__(self) -> None:
+        self.depends: dict[str, set[str]] = {}
+        self.tables: dict[str, set[str]] = {}
+        self.figures: dict[str, set[str]] = {}
+
+    def learn(self, tree: ast.AST) -> None:
+        for node in ast.walk(tree):
+            targets, value = [], None
+            if isinstance(node, ast.Assign):
+                targets, value = node.targets, node.value
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and node.value is not None:
+                targets, value = [node.target], node.value
+            elif isinstance(node, ast.For):
+                targets, value = [node.target], node.iter
+            if value is None:
+                continue
+            for target in targets:
+                for name in _names(target):
+                    self.depends.setdefault(name, set()).update(_names(value) - {name})
+                    self.tables.setdefault(name, set()).update(t for c in _calls(value, "load") for t in _literal_args(c)[:1])
+                    self.figures.setdefault(name, set()).update(
+                        f for c in _calls(value, "figure") for f in _literal_args(c)[:1]
+                    )
+
+    def resolve(self, expression: ast.AST) -> tuple[set[str], set[str]]:
+        tables = {t for c in _calls(expression, "load") for t in _literal_args(c)[:1]}
+        figures = {f for c in _calls(expression, "figure") for f in _literal_args(c)[:1]}
+        seen, todo = set(), list(_names(expression))
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            tables |= self.tables.get(name, set())
+            figures |= self.figures.get(name, set())
+            todo.extend(self.depends.get(name, set()))
+        return tables, figures
+
+
+def _unit(value: str, context: str) -> str:
+    if DATE.match(value):
+        return "date"
+    if value.endswith("%"):
+        return "percent"
+    following = context.lstrip()
+    for prefix, unit in (("km² a day", "km² per day"), ("km²", "km²"), ("times", "ratio"), ("a day", "per day")):
+        if following.startswith(prefix):
+            return unit
+    return "count or text" if not re.fullmatch(r"[\d,.]+", value) else "number"
+
+
+def _contexts(notebook) -> dict[str, str]:
+    """The text right after each key's first use in the prose."""
+    found = {}
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for match in GLUE_ROLE.finditer(cell.source):
+            found.setdefault(match.group(1), cell.source[match.end(): match.end() + 16].replace("\n", " "))
+    return found
+
+
+def _title(notebook) -> str:
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("# "):
+            return cell.source.splitlines()[0][2:].strip()
+    return ""
+
+
+FIGURE_TABLES = ("territory", "kursk", "casualties")
+
+
+class _Sources:
+    """Source keys of figure ids and tables, loading each table once per ledger build."""
+
+    def __init__(self) -> None:
+        self._frames: dict[str, pd.DataFrame] = {}
+
+    def _frame(self, table: str) -> pd.DataFrame:
+        from helpers.load import load
+
+        if table not in self._frames:
+            self._frames[table] = load(table)
+        return self._frames[table]
+
+    def keys(self, tables: set[str], figures: set[str]) -> set[str]:
+        keys = set()
+        for figure_id in figures:
+            for table in FIGURE_TABLES:
+                frame = self._frame(table)
+                keys |= set(frame.loc[frame["figure_id"] == figure_id, "source_key"])
+        for table in tables - set(FIGURE_TABLES):
+            keys |= set(self._frame(table)["source_key"])
+        return keys
+
+
+def stored_values(notebook) -> dict[str, str]:
+    """Glued values as stored in a notebook's outputs."""
+    values = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name and GLUE_MIME in output.get("data", {}):
+                values[name] = output["data"][GLUE_MIME].strip("'\"")
+    return values
+
+
+def build_values(glue_json: Path) -> dict[str, str]:
+    """Glued values of one build, from the ``.glue.json`` myst-nb writes beside an executed notebook."""
+    data = json.loads(Path(glue_json).read_text(encoding="utf-8"))
+    return {key: output["data"]["text/plain"].strip("'\"") for key, output in data.items()}
+
+
+def entries(notebook_path: Path, page: str, values: dict[str, str] | None = None, sources: _Sources | None = None) -> list[dict]:
+    """One ledger row per value glued in a notebook, in the order they are glued.
+
+    ``values`` are the glued texts (default: the notebook's stored outputs).
+    """
+    notebook = nbformat.read(notebook_path, as_version=4)
+    values = stored_values(notebook) if values is None else values
+    sources = sources or _Sources()
+    lineage = _Lineage()
+    contexts = _contexts(notebook)
+    title = _title(notebook)
+    rows = []
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        tree = ast.parse(cell.source)
+        lineage.learn(tree)
+        for call in _calls(tree, "glue_text"):
+            key = _literal_args(call)[0]
+            tables, figures = lineage.resolve(call.args[1]) if len(call.args) > 1 else (set(), set())
+            value = values.get(key)
+            if value is None:
+                raise ValueError(f"{notebook_path}: glue_text({key!r}) has no glued value (re-execute the notebook)")
+            rows.append(
+                {
+                    "key": key,
+                    "value": value,
+                    "unit": _unit(value, contexts.get(key, "")),
+                    "page": page,
+                    "chapter": title,
+                    "tables": sorted(tables),
+                    "figure_ids": sorted(figures),
+                    "source_keys": sorted(sources.keys(tables, figures)),
+                    "in_prose": key in contexts,
+                }
+            )
+    return rows
+
+
+def build(root: Path = PROJECT_ROOT, pages: list[str] = PAGES, from_build: bool = False) -> list[dict]:
+    """The ledger for the notebooks under ``root``.
+
+    With ``from_build``, ``root`` is a build's ``jupyter_execute`` folder and the values are the
+    ones that build glued (its ``.glue.json`` files); otherwise the notebooks' stored outputs.
+    """
+    rows, sources = [], _Sources()
+    for page in pages:
+        notebook = Path(root) / f"{page}.ipynb"
+        values = build_values(Path(root) / f"{page}.glue.json") if from_build else None
+        rows += entries(notebook, page, values, sources)
+    return rows
+
+
+def to_json(rows: list[dict]) -> str:
+    return json.dumps(rows, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def to_csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    fields = ["page", "key", "value", "unit", "chapter", "tables", "figure_ids", "source_keys", "in_prose"]
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})
+    return out.getvalue()
+
+
+def as_markdown(rows: list[dict]) -> str:
+    """The ledger as MyST: a section per chapter (linked), a table of its numbers with sources."""
+    parts = []
+    for page in dict.fromkeys(r["page"] for r in rows):
+        chapter = [r for r in rows if r["page"] == page]
+        parts.append(f"## {{doc}}`{chapter[0]['chapter']} </{page}>`\n")
+        parts.append("| key | shown as | unit | computed from | sources |\n|---|---|---|---|---|")
+        for row in chapter:
+            origin = ", ".join([f"`{t}`" for t in row["tables"]] + [f"`{f}`" for f in row["figure_ids"]]) or "method constant"
+            sources = "; ".join(f"{{cite:t}}`{k}`" for k in row["source_keys"]) or "—"
+            parts.append(f"| `{row['key']}` | {row['value']} | {row['unit']} | {origin} | {sources} |")
+        parts.append("")
+    return "\n".join(parts)
+
+
+def main() -> int:
+    print(to_csv(build()), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,87 @@
+"""The ledger: lineage of each glued number, nothing glued around it, and determinism."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from helpers import ledger
+from helpers.paths import PROJECT_ROOT
+
+
+def notebook_with(cells: list[str], prose: str, values: dict[str, str]) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# A page\n\n" + prose)] + [nbformat.v4.new_code_cell(c) for c in cells]
+    last = nb.cells[-1]
+    last.outputs = [
+        nbformat.v4.new_output("display_data", data={ledger.GLUE_MIME: repr(v)}, metadata={"scrapbook": {"name": k}})
+        for k, v in values.items()
+    ]
+    return nb
+
+
+def test_lineage_follows_variables_back_to_loads_and_figures(tmp_path: Path):
+    nb = notebook_with(
+        [
+            'territory = load("territory")\nchanges = load("deepstate_changes")',
+            'a = figure(territory, "isw_russian_gain_2023")\nb = surge.deepstate_change(changes, "window_2023")',
+            'ratio = b.gained / a.value\nglue_text("r", fmt_number(ratio, 1))\nglue_text("c", "5")',
+        ],
+        "A ratio of {glue:text}`r` times, and {glue:text}`c` km² more.",
+        {"r": "1.6", "c": "5"},
+    )
+    path = tmp_path / "page.ipynb"
+    nbformat.write(nb, path)
+    rows = {r["key"]: r for r in ledger.entries(path, "page")}
+    assert rows["r"]["tables"] == ["deepstate_changes", "territory"]
+    assert rows["r"]["figure_ids"] == ["isw_russian_gain_2023"]
+    assert rows["r"]["source_keys"] == ["bbc2024gains", "deepstatemap"]
+    assert rows["r"]["unit"] == "ratio"
+    assert rows["c"]["tables"] == [] and rows["c"]["unit"] == "km²"
+
+
+def test_a_glue_call_without_a_value_is_an_error(tmp_path: Path):
+    nb = notebook_with(['glue_text("x", "1")'], "{glue:text}`x`", {})
+    path = tmp_path / "page.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(ValueError, match="no glued value"):
+        ledger.entries(path, "page")
+
+
+@pytest.mark.parametrize("page", ledger.PAGES)
+def test_no_glued_value_bypasses_the_registry(page):
+    """Every glued output comes from a glue_text call, and nothing calls myst-nb's glue directly."""
+    notebook = nbformat.read(PROJECT_ROOT / f"{page}.ipynb", as_version=4)
+    code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    assert not re.search(r"(?<![\w.])glue\(", code), f"{page}: call glue_text, not glue"
+    glued = set(ledger.stored_values(notebook))
+    registered = {row["key"] for row in ledger.entries(PROJECT_ROOT / f"{page}.ipynb", page)}
+    assert glued == registered, f"{page}: glued outside the registry: {sorted(glued - registered)}"
+
+
+def test_every_number_in_prose_is_in_the_ledger():
+    rows = ledger.build()
+    keys = {(r["page"], r["key"]) for r in rows}
+    for page in ledger.PAGES:
+        notebook = nbformat.read(PROJECT_ROOT / f"{page}.ipynb", as_version=4)
+        used = {m for c in notebook.cells if c.cell_type == "markdown" for m in ledger.GLUE_ROLE.findall(c.source)}
+        assert {(page, k) for k in used} <= keys
+    assert all(r["source_keys"] for r in rows if r["tables"] or r["figure_ids"])
+
+
+def test_ledger_is_deterministic_on_re_execution(tmp_path: Path):
+    """Fast path for "two clean builds give identical numbers.json": execute every page again."""
+    for page in ledger.PAGES:
+        target = tmp_path / f"{page}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(PROJECT_ROOT / f"{page}.ipynb", target)
+        notebook = nbformat.read(target, as_version=4)
+        NotebookClient(notebook, timeout=300, kernel_name="python3",
+                       resources={"metadata": {"path": str((PROJECT_ROOT / page).parent)}}).execute()
+        nbformat.write(notebook, target)
+    assert ledger.to_json(ledger.build(tmp_path)) == ledger.to_json(ledger.build())
