@@ -30,7 +30,7 @@ def test_recomputed_tables_equal_the_committed_ones(tmp_path: Path):
 def test_committed_derived_tables_pass_their_schemas(table):
     frame = load(table)
     assert len(frame) > 0
-    assert set(frame["source_key"]) <= {"deepstatemap", "sdspieg2026dashboard", "mediazona", "ukrainegeneralstaff"}
+    assert set(frame["source_key"]) <= {"deepstatemap", "sdspieg2026dashboard", "mediazona", "ukrainegeneralstaff", "bbc2024gains"}
 
 
 def test_every_change_row_has_both_definitions():

@@ -85,3 +85,11 @@ def test_ledger_is_deterministic_on_re_execution(tmp_path: Path):
                        resources={"metadata": {"path": str((PROJECT_ROOT / page).parent)}}).execute()
         nbformat.write(notebook, target)
     assert ledger.to_json(ledger.build(tmp_path)) == ledger.to_json(ledger.build())
+
+
+def test_a_computed_glue_key_is_refused(tmp_path: Path):
+    nb = notebook_with(['for k in "ab":\n    glue_text("n_" + k, "1")'], "", {"n_a": "1", "n_b": "1"})
+    path = tmp_path / "page.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(ValueError, match="literal key"):
+        ledger.entries(path, "page")

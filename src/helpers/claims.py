@@ -42,6 +42,20 @@ class Context:
 
     figures: pd.DataFrame  # all figure tables concatenated
     areas: pd.DataFrame  # deepstate_areas
+    changes: pd.DataFrame | None = None  # deepstate_changes
+    isw: pd.DataFrame | None = None  # isw_areas
+    headlines: pd.DataFrame | None = None  # mz_headline_totals
+    periods: pd.DataFrame | None = None  # mz_period_counts
+    events: pd.DataFrame | None = None  # events
+
+
+def default_context() -> Context:
+    """Every table the checks use, loaded and validated."""
+    from helpers.load import load
+
+    figures = pd.concat([load(t) for t in ("territory", "kursk", "casualties")], ignore_index=True)
+    return Context(figures, load("deepstate_areas"), load("deepstate_changes"), load("isw_areas"),
+                   load("mz_headline_totals"), load("mz_period_counts"), load("events"))
 
 
 def meets(stated: float, qualifier: str, measured: float, tolerance_percent: float) -> bool:
@@ -52,10 +66,12 @@ def meets(stated: float, qualifier: str, measured: float, tolerance_percent: flo
     return abs(measured - stated) <= slack
 
 
-def grade(stated: Figure, strict: float, wide: float, tolerance: float) -> str:
+def grade(stated: Figure, strict: float, wide: float | list[float], tolerance: float) -> str:
+    """Consistent if the strict measurement agrees; depends on definition if only another does."""
     if meets(stated.value, stated.qualifier, strict, tolerance):
         return "consistent"
-    if meets(stated.value, stated.qualifier, wide, tolerance):
+    alternatives = wide if isinstance(wide, list) else [wide]
+    if any(meets(stated.value, stated.qualifier, w, tolerance) for w in alternatives if w is not None):
         return "depends on definition"
     return "not supported by the data"
 
@@ -126,6 +142,92 @@ def check_kursk_start_date(claim: pd.Series, ctx: Context) -> Evidence:
     return Evidence("not checkable", measured, "The archive starts after the stated date")
 
 
+#: Which DeepState window measures each ISW territorial figure.
+SURGE_WINDOWS = {
+    "isw_russian_gain_2024_ytd": ("window_2024_to_17_nov", ("2023-12-31", "2024-11-17")),
+    "isw_russian_gain_2023": ("window_2023", None),
+    "isw_russian_gain_sep_nov_2024": ("window_2024_1_sep_to_3_nov", ("2024-08-31", "2024-11-03")),
+}
+
+
+def check_surge_gain(claim: pd.Series, ctx: Context) -> Evidence:
+    """Strict: DeepState net change. Alternatives: with grey zone, gross taken, ISW layers."""
+    from helpers import surge
+
+    fig = figure(ctx.figures, claim["figure_id"])
+    stem, isw_days = SURGE_WINDOWS[claim["figure_id"]]
+    net = surge.deepstate_change(ctx.changes, stem)
+    grey = surge.deepstate_change(ctx.changes, stem, "occupied_or_grey")
+    layers = surge.isw_change(ctx.isw, *isw_days).net if isw_days else None
+    measured = f"DeepState net {fmt_int(net.net)} km², taken {fmt_int(net.gained)}, net with grey zone {fmt_int(grey.net)}"
+    measured += f"; ISW layers {fmt_int(layers)} km²" if layers is not None else "; no ISW-layer data"
+    return Evidence(
+        grade(fig, net.net, [grey.net, net.gained, layers], claim["tolerance_percent"]),
+        measured,
+        f"DeepState snapshots of {fmt_date(net.start)} and {fmt_date(net.end)}",
+    )
+
+
+def check_surge_ratio(claim: pd.Series, ctx: Context) -> Evidence:
+    """Strict: ratio of DeepState gross gains; alternative: the ratio of ISW's own two figures."""
+    from helpers import surge
+    from helpers.figures import ratio
+
+    fig = figure(ctx.figures, claim["figure_id"])
+    a, b = surge.deepstate_change(ctx.changes, "window_2024_to_17_nov"), surge.deepstate_change(ctx.changes, "window_2023")
+    strict = a.gained / b.gained
+    isw_ratio = ratio(figure(ctx.figures, "isw_russian_gain_2024_ytd"), figure(ctx.figures, "isw_russian_gain_2023"))
+    return Evidence(
+        grade(fig, strict, [isw_ratio], claim["tolerance_percent"]),
+        f"{strict:.1f} from DeepState's gross gains; {isw_ratio:.1f} from ISW's reported figures",
+        "A net ratio is not meaningful: on DeepState 2023 was a net loss for Russia",
+    )
+
+
+def check_named_total_bracket(claim: pd.Series, ctx: Context) -> Evidence:
+    """Consistent if Mediazona's published totals bracket the figure in value and date."""
+    from helpers import casualties
+
+    fig = figure(ctx.figures, claim["figure_id"])
+    before, after = casualties.bracketing_headlines(ctx.headlines, fig.value)
+    in_dates = before["as_of"] <= fig.as_of <= after["as_of"]
+    return Evidence(
+        "consistent" if in_dates else "not supported by the data",
+        f"between {fmt_int(before['confirmed_total'])} ({fmt_date(before['as_of'])}) and "
+        f"{fmt_int(after['confirmed_total'])} ({fmt_date(after['as_of'])})",
+        "Mediazona's published headline totals on either side of the figure",
+    )
+
+
+def check_autumn_heavier(claim: pd.Series, ctx: Context) -> Evidence:
+    """Deaths dated September to November 2024 against 2023, as known now and as known then."""
+    from helpers import casualties
+
+    latest = casualties.latest_snapshot(ctx.periods)
+    now = casualties.period_count(ctx.periods, "sep_nov_2024", latest)["deaths"] / casualties.period_count(ctx.periods, "sep_nov_2023", latest)["deaths"]
+    then = casualties.period_count(ctx.periods, "sep_1_nov_7_2024", "2024-11-15")["deaths"] / casualties.period_count(ctx.periods, "sep_1_nov_7_2023", "2024-11-15")["deaths"]
+    return Evidence(
+        "consistent" if now > 1 else "not supported by the data",
+        f"2024 ÷ 2023 = {now:.2f} as known in {fmt_date(latest)}; {then:.2f} as known in November 2024",
+        "Deaths confirmed by name by date of death; the November 2024 data had not yet caught up",
+    )
+
+
+def check_event_recorded(claim: pd.Series, ctx: Context) -> Evidence:
+    """The event is in data/events.csv on the stated day (or month, when only a month is stated)."""
+    events = ctx.events.set_index("event_id")
+    event_id = claim["note"].split("event:", 1)[1].split()[0].strip(".;,") if "event:" in str(claim["note"]) else None
+    if event_id not in events.index:
+        return Evidence("not checkable", "", "no matching event in data/events.csv")
+    day, stated = events.at[event_id, "date"], pd.Timestamp(claim["stated_date"])
+    same = (day.year, day.month) == (stated.year, stated.month) if stated.day == 1 else abs((day - stated).days) <= 1
+    return Evidence(
+        "consistent" if same else "not supported by the data",
+        f"{event_id} on {fmt_date(day)}",
+        f"Recorded in data/events.csv from {events.at[event_id, 'source_key']}",
+    )
+
+
 def check_not_checkable(claim: pd.Series, ctx: Context) -> Evidence:
     return Evidence("not checkable", "", claim["note"] if isinstance(claim["note"], str) else "")
 
@@ -136,16 +238,24 @@ CHECKS: dict[str, Callable[[pd.Series, Context], Evidence]] = {
     "kursk_loss_since_peak": check_kursk_loss_since_peak,
     "kursk_retaken_since": check_kursk_retaken_since,
     "kursk_start_date": check_kursk_start_date,
+    "surge_gain": check_surge_gain,
+    "surge_ratio": check_surge_ratio,
+    "named_total_bracket": check_named_total_bracket,
+    "autumn_heavier": check_autumn_heavier,
+    "event_recorded": check_event_recorded,
     "not_checkable": check_not_checkable,
 }
 
 
 def stated_text(claim: pd.Series, ctx: Context) -> str:
+    if not isinstance(claim["figure_id"], str) and pd.isna(claim["stated_date"]):
+        return "(no figure)"
     if isinstance(claim["figure_id"], str):
         fig = figure(ctx.figures, claim["figure_id"])
-        unit = {"km2": " km²", "people": " people", "settlements": " settlements"}.get(fig.unit, f" {fig.unit}")
+        unit = {"km2": " km²", "people": " people", "settlements": " settlements", "ratio": " times"}.get(fig.unit, f" {fig.unit}")
         qualifier = "" if fig.qualifier == "unqualified" else f"{fig.qualifier} "
-        return f"{qualifier}{fmt_int(fig.value)}{unit}"
+        value = fmt_int(fig.value) if float(fig.value).is_integer() else f"{fig.value:g}"
+        return f"{qualifier}{value}{unit}"
     day = pd.Timestamp(claim["stated_date"])
     return f"{day:%B %Y}" if day.day == 1 else fmt_date(day)  # a first of the month stands for the month
 

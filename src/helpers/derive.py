@@ -93,9 +93,15 @@ MZ_PERIODS = [
     ("year_2024", "All of 2024", "2024-01-01", "2024-12-31"),
 ]
 
+SOURCE_TEXTS = {
+    "write-up 000": ("000_92e885042fdfb583.txt", "16c8d3644762f852c9a5367478501a2ad265ffaf3fa03033b64ec4bf4973ecdd"),
+    "write-up 001": ("001_1488c158e9632fbc.txt", "6ea9d1c3928c807cbe2776b59fa7176536867a58a8649add89114d70a79c25c6"),
+}
+SOURCE_TEXT_METHOD = "Non-empty lines as paragraphs; SHA-256 of each with whitespace collapsed; the text itself is not copied"
+
 DERIVED_TABLES = (
     "deepstate_areas", "deepstate_changes", "isw_areas",
-    "mz_monthly", "mz_period_counts", "mz_headline_totals", "gs_monthly_claims",
+    "mz_monthly", "mz_period_counts", "mz_headline_totals", "gs_monthly_claims", "source_paragraphs",
 )
 
 
@@ -322,6 +328,23 @@ def general_staff_table(path: Path) -> pd.DataFrame:
     )
 
 
+def source_paragraphs(sources: Path) -> pd.DataFrame:
+    """Paragraph hashes of the two write-ups: which paragraphs repeat, without their words."""
+    rows, seen = [], {}
+    for text_id, (name, expected) in SOURCE_TEXTS.items():
+        path = sources / name
+        raw = _checked(path, expected)
+        file_sha = hashlib.sha256(raw).hexdigest()
+        paragraphs = [" ".join(line.split()) for line in raw.decode("utf-8").splitlines() if line.strip()]
+        for number, paragraph in enumerate(paragraphs, start=1):
+            digest = hashlib.sha256(paragraph.encode("utf-8")).hexdigest()
+            rows.append({"text": text_id, "paragraph": number, "words": len(paragraph.split()),
+                         "paragraph_sha256": digest, "first_seen": seen.get(digest, ""),
+                         "source_key": "bbc2024gains", "file_sha256": file_sha, "method": SOURCE_TEXT_METHOD})
+            seen.setdefault(digest, f"{text_id} ¶{number}")
+    return pd.DataFrame(rows)
+
+
 def derive(shared: Path, out: Path, download: Path | None = None) -> dict[str, str]:
     """Compute every derived table; write them to ``out``; return {table: csv text}."""
     areas, changes = deepstate_tables(shared / "deepstate", download)
@@ -334,6 +357,7 @@ def derive(shared: Path, out: Path, download: Path | None = None) -> dict[str, s
         "mz_period_counts": _csv_text(mz_periods),
         "mz_headline_totals": _csv_text(mz_headline),
         "gs_monthly_claims": _csv_text(general_staff_table(shared / "ukraine_general_staff" / GS_FILE)),
+        "source_paragraphs": _csv_text(source_paragraphs(shared.parent / "sources")),
     }
     out.mkdir(parents=True, exist_ok=True)
     for table, text in texts.items():

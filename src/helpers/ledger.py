@@ -27,7 +27,7 @@ from helpers.paths import PROJECT_ROOT
 
 GLUE_ROLE = re.compile(r"\{glue:text\}`([^`]+)`")
 GLUE_MIME = "application/papermill.record/text/plain"
-PAGES = ["index", "chapters/surge", "chapters/kursk", "chapters/human_cost", "chapters/negotiation"]
+PAGES = ["index", "chapters/surge", "chapters/kursk", "chapters/human_cost", "chapters/negotiation", "chapters/claims"]
 DATE = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")
 
 
@@ -183,7 +183,9 @@ def entries(notebook_path: Path, page: str, values: dict[str, str] | None = None
         tree = ast.parse(cell.source)
         lineage.learn(tree)
         for call in _calls(tree, "glue_text"):
-            key = _literal_args(call)[0]
+            if not (call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)):
+                raise ValueError(f"{notebook_path}: glue_text needs a literal key so the ledger can trace it")
+            key = call.args[0].value
             tables, figures = lineage.resolve(call.args[1]) if len(call.args) > 1 else (set(), set())
             value = values.get(key)
             if value is None:

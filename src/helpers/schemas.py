@@ -153,6 +153,8 @@ class Place(Provenance, _PlaceFields):
 
 
 CLAIM_TEXTS = ("write-up 000", "write-up 001", "both write-ups", "further report")
+#: Checks that test a statement with no figure or date of its own (see helpers.claims).
+CHECKS_WITHOUT_SUBJECT = ("not_checkable", "autumn_heavier")
 CLAIM_CHAPTERS = ("surge", "kursk", "human_cost", "negotiation")
 
 
@@ -178,9 +180,9 @@ class Claim(_ClaimFields):
     def source_key_in_bibliography(cls, series: Series[str]) -> Series[bool]:
         return series.isin(_known_keys())
 
-    @pa.dataframe_check(name="figure_id or stated_date set, unless check is not_checkable")
+    @pa.dataframe_check(name="figure_id or stated_date set, unless the check needs neither")
     def _has_subject(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["figure_id"].notna() | df["stated_date"].notna() | (df["check"] == "not_checkable")
+        return df["figure_id"].notna() | df["stated_date"].notna() | df["check"].isin(CHECKS_WITHOUT_SUBJECT)
 
     class Config:
         strict = True
@@ -410,8 +412,38 @@ class GsMonthlyClaim(_DerivedProvenance, _GsMonthlyFields):
     """Russian losses *claimed* by Ukraine's General Staff, per month: a claim by one side (table gs_monthly_claims)."""
 
 
+class _SourceParagraphFields(pa.DataFrameModel):
+    """The columns of :class:`SourceParagraph`, in file order."""
+
+    text: Series[str] = pa.Field(isin=("write-up 000", "write-up 001"), description="Which write-up")
+    paragraph: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Paragraph number (non-empty lines)")
+    words: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Words in the paragraph")
+    paragraph_sha256: Series[str] = pa.Field(str_matches=SHA256, description="SHA-256 of the paragraph, whitespace normalised")
+    first_seen: Series[str] = pa.Field(nullable=True, description="Earlier identical paragraph ('write-up 001 ¶5'), if any")
+    source_key: Series[str] = pa.Field(description="BibTeX key of the article the write-ups report")
+    file_sha256: Series[str] = pa.Field(str_matches=SHA256, description="SHA-256 of the write-up file")
+    method: Series[str] = pa.Field(str_length={"min_value": 10}, description="How the row was computed")
+
+
+class SourceParagraph(_SourceParagraphFields):
+    """Structure of the two source write-ups, without their text (table source_paragraphs)."""
+
+    @pa.check("source_key")
+    def source_key_in_bibliography(cls, series: Series[str]) -> Series[bool]:
+        return series.isin(_known_keys())
+
+    class Config:
+        strict = True
+        coerce = False
+        unique = ["text", "paragraph"]
+
+
 #: Composite keys, for tables whose rows no single column identifies.
-PRIMARY_KEYS = {"mz_monthly": ["snapshot_date", "month"], "mz_period_counts": ["period_id", "snapshot_date"]}
+PRIMARY_KEYS = {
+    "mz_monthly": ["snapshot_date", "month"],
+    "mz_period_counts": ["period_id", "snapshot_date"],
+    "source_paragraphs": ["text", "paragraph"],
+}
 
 TABLES.update(
     {
@@ -421,6 +453,7 @@ TABLES.update(
         "mz_monthly": (MzMonthly, "Derived: deaths confirmed by name per month of death, as known in each Mediazona snapshot (make derive)"),
         "mz_period_counts": (MzPeriodCount, "Derived: deaths confirmed by name in fixed periods, as known in each snapshot (make derive)"),
         "mz_headline_totals": (MzHeadline, "Derived: Mediazona's headline totals on the days they changed (make derive)"),
+        "source_paragraphs": (SourceParagraph, "Derived: paragraph hashes of the two source write-ups, to find repetition (make derive)"),
         "gs_monthly_claims": (GsMonthlyClaim, "Derived: Russian personnel losses claimed by Ukraine's General Staff, per month (make derive)"),
     }
 )
