@@ -91,14 +91,21 @@ def test_unknown_check_is_named():
 
 
 def committed_context():
-    figs = pd.concat([load(t) for t in ("territory", "kursk", "casualties")], ignore_index=True)
-    return claims.Context(figs, load("deepstate_areas"))
+    return claims.default_context()
 
 
 def test_every_committed_claim_gets_a_verdict():
     audit = claims.audit(load("claims"), committed_context())
     assert set(audit["verdict"]) <= set(claims.VERDICTS)
     assert len(audit) == len(load("claims"))
+    # every check the data name exists, and every kind of verdict the audit defines is exercised
+    assert set(load("claims")["check"]) <= set(claims.CHECKS)
+    assert set(audit["verdict"]) == set(claims.VERDICTS)
+
+
+def test_claims_cover_both_write_ups():
+    texts = set(load("claims")["text"])
+    assert {"write-up 000", "write-up 001", "both write-ups"} <= texts
 
 
 def test_the_2023_start_date_is_contradicted_by_the_committed_data():
