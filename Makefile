@@ -12,9 +12,13 @@ STAMP  := $(VENV)/.installed
 # The strict build: a warning is a failure (-W), unresolved references are warnings (-n),
 # and --keep-going reports every warning before failing.
 JB_FLAGS := -W -n --keep-going
-# --all starts Sphinx from a fresh environment: Sphinx re-reads (and myst-nb re-executes) only
-# pages whose *source* changed, so without it an edit to data/ would leave stale numbers.
-JB_FRESH := --all
+# Builds run in $(WORK), which keeps Sphinx's incremental state; the book extension re-executes
+# any page whose notebook reads a file that changed (see src/helpers/book_extension.py).
+# FRESH=1 starts from a clean environment instead.
+WORK := _build/work
+JB_FRESH := $(if $(FRESH),--all,)
+JB := $(VENV)/bin/jupyter-book build $(JB_FLAGS) $(JB_FRESH) --path-output $(WORK)
+FAILED_NOTE := echo "build failed: the previously published book (if any) is unchanged" >&2; exit 1
 NOTEBOOKS := index.ipynb $(sort $(wildcard chapters/*.ipynb))
 NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
 
@@ -45,8 +49,8 @@ validate: $(STAMP)
 	$(PY) -m helpers.validate
 
 html: validate
-	$(VENV)/bin/jupyter-book build $(JB_FLAGS) $(JB_FRESH) --path-output . .
-	@echo "HTML book: $(CURDIR)/_build/html/index.html"
+	$(JB) . || { $(FAILED_NOTE); }
+	$(PY) -m helpers.publish --html $(WORK)/_build/html
 
 # Debian packages the PDF needs: xelatex, LaTeX packages (bbm.sty is in fonts-extra), latexmk,
 # fonts with Cyrillic (FreeFont), and poppler-utils for the PDF test.
@@ -63,10 +67,14 @@ pdf-deps:
 	fi
 
 pdf: validate pdf-deps
-	$(VENV)/bin/jupyter-book build $(JB_FLAGS) $(JB_FRESH) --builder pdflatex --path-output . .
-	@echo "PDF book: $(CURDIR)/_build/latex/book.pdf"
+	$(JB) --builder pdflatex . || { $(FAILED_NOTE); }
+	$(PY) -m helpers.publish --pdf $(WORK)/_build/latex/book.pdf
 
-book: html pdf
+# HTML and PDF are published together, and only if both built.
+book: validate pdf-deps
+	$(JB) . || { $(FAILED_NOTE); }
+	$(JB) --builder pdflatex . || { $(FAILED_NOTE); }
+	$(PY) -m helpers.publish --html $(WORK)/_build/html --pdf $(WORK)/_build/latex/book.pdf
 
 notebooks: validate
 	$(PY) -m helpers.notebooks execute $(NOTEBOOKS)

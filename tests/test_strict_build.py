@@ -27,7 +27,7 @@ def test_make_book_builds_with_the_strict_flags():
         ["make", "-n", "--no-print-directory", "html"],
         cwd=PROJECT_ROOT, capture_output=True, text=True, check=True,
     ).stdout
-    assert "jupyter-book build -W -n --keep-going --all" in dry_run
+    assert "jupyter-book build -W -n --keep-going" in dry_run
 
 
 def tiny_book(root: Path, markdown: str) -> Path:

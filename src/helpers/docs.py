@@ -165,6 +165,8 @@ def downloads(notebook: str | None = None):
     for table in LOADED:
         relative = os.path.relpath(data_dir() / f"{table}.csv", here)
         lines.append(f"- {{download}}`{table}.csv <{relative}>`: {schemas.TABLES[table][1]}")
-    descriptor = os.path.relpath(PROJECT_ROOT / "data" / "datapackage.json", here)
-    lines.append(f"- {{download}}`datapackage.json <{descriptor}>`: the data package describing every table")
+    # The descriptor is linked where the book publishes it (html/data/), not as a download:
+    # a download makes every page depend on it, and it changes whenever any table does.
+    root = os.path.relpath(PROJECT_ROOT, here)
+    lines.append(f'- <a href="{root}/data/datapackage.json">datapackage.json</a>: the data package describing every table')
     return Markdown("\n".join(lines))

@@ -170,6 +170,9 @@ def entries(notebook_path: Path, page: str, values: dict[str, str] | None = None
 
     ``values`` are the glued texts (default: the notebook's stored outputs).
     """
+    from helpers.paths import record_dependency
+
+    record_dependency(notebook_path)
     notebook = nbformat.read(notebook_path, as_version=4)
     values = stored_values(notebook) if values is None else values
     sources = sources or _Sources()

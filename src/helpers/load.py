@@ -22,7 +22,7 @@ import pandera.pandas as pa
 
 from helpers import bibliography, datapackage, schemas
 from helpers.errors import DataIssue, DataValidationError
-from helpers.paths import data_dir, display_path
+from helpers.paths import data_dir, display_path, record_dependency
 
 #: Tables loaded in this process, in order: a chapter lists them as its downloads.
 LOADED: list[str] = []
@@ -63,6 +63,9 @@ def load(table: str, directory: Path | str | None = None, *, verify_hash: bool =
     if not path.exists():
         raise DataValidationError([DataIssue(shown, None, None, "file exists")])
     raw = path.read_bytes()
+    record_dependency(path)
+    record_dependency(directory / "references.bib")
+    record_dependency(directory / "datapackage.json", part=table)
 
     frame, lines, issues = _parse(raw, model, shown)
     if frame is not None:

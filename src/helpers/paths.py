@@ -25,3 +25,21 @@ def display_path(path: Path) -> str:
         return str(path.relative_to(PROJECT_ROOT))
     except ValueError:
         return str(path)
+
+
+DEPENDENCY_LOG = "BOOK_DEPS_FILE"
+
+
+def record_dependency(path: Path, part: str | None = None) -> None:
+    """Note that the running notebook read ``path``, for the book's incremental rebuilds.
+
+    During a book build, the Sphinx extension points ``BOOK_DEPS_FILE`` at a file per page; a
+    page whose recorded files change is re-executed on the next build. ``part`` narrows a JSON
+    file to one entry (``datapackage.json#territory``), so editing one table does not re-execute
+    pages that only read others. Outside a build: no-op.
+    """
+    log = os.environ.get(DEPENDENCY_LOG)
+    if log:
+        suffix = f"#{part}" if part else ""
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(str(Path(path).resolve()) + suffix + "\n")

@@ -11,7 +11,7 @@ import pytest
 from helpers.paths import PROJECT_ROOT
 
 HTML = PROJECT_ROOT / "_build" / "html"
-PDF = PROJECT_ROOT / "_build" / "latex" / "book.pdf"
+PDF = PROJECT_ROOT / "_build" / "pdf" / "book.pdf"
 PAGES = ["index", "chapters/surge", "chapters/kursk", "chapters/human_cost", "chapters/negotiation",
          "chapters/data_and_methods", "chapters/bibliography", "chapters/how_to_cite"]
 CHAPTERS_WITH_FINDINGS = ["index", "chapters/surge", "chapters/kursk", "chapters/human_cost", "chapters/negotiation"]
