@@ -137,7 +137,8 @@ def _write_ledger(app, exception) -> None:
     from helpers import ledger
 
     executed = Path(app.outdir).parent / "jupyter_execute"
-    rows = ledger.build(executed, from_build=True)  # raises, failing the build, if a value is missing
+    pages = [page for page in ledger.PAGES if page in app.env.found_docs]
+    rows = ledger.build(executed, pages, from_build=True)  # raises, failing the build, if a value is missing
     (Path(app.outdir) / "numbers.json").write_text(ledger.to_json(rows), encoding="utf-8")
     (Path(app.outdir) / "numbers.csv").write_text(ledger.to_csv(rows), encoding="utf-8")
 
