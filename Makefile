@@ -22,7 +22,7 @@ FAILED_NOTE := echo "build failed: the previously published book (if any) is unc
 NOTEBOOKS := index.ipynb $(sort $(wildcard chapters/*.ipynb))
 NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
 
-.PHONY: help setup validate book html pdf pdf-deps browser-deps notebooks test unit nbval publish-tests lock datapackage derive vendor clean
+.PHONY: help setup validate book html pdf pdf-deps browser-deps notebooks test unit nbval publish-tests lock datapackage derive vendor bench clean
 
 help:
 	@echo "make book       set up .venv if needed, validate data/, execute every chapter, build the HTML and PDF books strictly"
@@ -33,6 +33,7 @@ help:
 	@echo "make datapackage  record new sha256 hashes in data/datapackage.json (after an intended data edit)"
 	@echo "make vendor     refetch the pinned vega runtime (npm) into _static/vendor/"
 	@echo "make lock       re-resolve requirements.lock from pyproject.toml"
+	@echo "make bench      time clean/no-change/one-table builds, PDF, make test; page sizes (writes _build/bench/)"
 	@echo "make clean      remove _build/"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -106,6 +107,10 @@ datapackage: $(STAMP)
 SHARED ?= ../shared/data
 derive: $(STAMP)
 	$(PY) -m helpers.derive --shared $(SHARED) $(if $(DOWNLOAD),--download $(DOWNLOAD))
+
+# Speed and size measurements (not tests): medians of BENCH_RUNS runs; see src/helpers/bench.py.
+bench: $(STAMP)
+	$(PY) -m helpers.bench
 
 # The vega runtime for offline charts: pinned npm packages, verified, committed under _static/vendor/.
 vendor: $(STAMP)
