@@ -19,7 +19,8 @@ WORK := _build/work
 JB_FRESH := $(if $(FRESH),--all,)
 JB := $(VENV)/bin/jupyter-book build $(JB_FLAGS) $(JB_FRESH) --path-output $(WORK)
 FAILED_NOTE := echo "build failed: the previously published book (if any) is unchanged" >&2; exit 1
-NOTEBOOKS := index.ipynb $(sort $(wildcard chapters/*.ipynb))
+# The ledger page (chapters/numbers) reads the other notebooks' outputs: it runs last.
+NOTEBOOKS := index.ipynb $(filter-out chapters/numbers.ipynb,$(sort $(wildcard chapters/*.ipynb))) chapters/numbers.ipynb
 NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
 
 .PHONY: help setup validate book html pdf pdf-deps browser-deps notebooks test unit nbval publish-tests lock datapackage derive vendor bench clean

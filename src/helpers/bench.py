@@ -111,7 +111,7 @@ def main() -> int:
             run(make + ["datapackage"])
             seconds, log = run(make + ["html"])
             one_table.append(seconds)
-            reexecuted = sorted(set(re.findall(r"\[book\] re-executing (\S+):", log)))
+            reexecuted = sorted({Path(m).stem for m in re.findall(r"(\S+\.ipynb): Executing notebook", log)})
             places.write_bytes(original[0])
             descriptor.write_bytes(original[1])
             run(make + ["html"])

@@ -1,7 +1,7 @@
 """A small Sphinx extension for the book (listed in ``_config.yml`` under ``extra_extensions``).
 
 * Prints the version, git commit and build date in every HTML page's footer.
-* Removes duplicate scripts from pages (sphinx-thebe injects its inline configuration twice
+* Loads the vega runtime only on pages with charts, and removes duplicate scripts from pages (sphinx-thebe injects its inline configuration twice
   under jupyter-book, which redeclares a ``const`` and logs an error in every reader's console).
 * Writes the ledger of every glued number of this build (from the notebooks it executed) to
   ``_build/html/numbers.json`` and ``numbers.csv``.
@@ -107,8 +107,11 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     scripts = context.get("script_files")
     if not scripts:
         return
+    has_charts = "book-chart" in (context.get("body") or "")
     seen, unique = set(), []
     for script in scripts:
+        if not has_charts and "vega-runtime" in str(getattr(script, "filename", script) or ""):
+            continue  # the chart runtime is loaded only by pages that draw charts
         # the same inline script arrives with filename None and with filename "": compare the
         # file (either empty form alike) and the attributes, which hold an inline script's body
         filename = getattr(script, "filename", script) or ""
