@@ -61,3 +61,12 @@ def test_glue_text_takes_only_formatted_strings(monkeypatch):
         text.glue_text("answer", "2,800")
     text.glue_text("other", "1")
     assert list(text.glued_table()["shown as"]) == ["2,700", "1"]
+
+
+def test_tables_are_numbered_myst_tables_with_row_labels():
+    from helpers import docs
+
+    frame = pd.DataFrame({"2023": ["465", "a|b"]}, index=["ISW", "DeepState"])
+    markdown = docs.table(frame, "A caption.", "tbl-x").data
+    assert markdown.startswith("```{table} A caption.\n:name: tbl-x")
+    assert "|  | 2023 |" in markdown and "| ISW | 465 |" in markdown and "a\\|b" in markdown

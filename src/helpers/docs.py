@@ -170,3 +170,29 @@ def downloads(notebook: str | None = None):
     root = os.path.relpath(PROJECT_ROOT, here)
     lines.append(f'- <a href="{root}/data/datapackage.json">datapackage.json</a>: the data package describing every table')
     return Markdown("\n".join(lines))
+
+
+def _cell(value) -> str:
+    text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def table(frame: pd.DataFrame, caption: str, name: str):
+    """A DataFrame as a numbered, captioned MyST table (HTML and PDF), index included.
+
+    Plain DataFrame output is an unnumbered HTML table and, in the PDF, monospaced text; this
+    emits a ``{table}`` directive that Sphinx numbers and LaTeX typesets.
+    """
+    from IPython.display import Markdown
+
+    if isinstance(frame.index, pd.RangeIndex):
+        data = frame
+    else:  # keep row labels, named or not
+        names = [n or "" for n in frame.index.names]
+        data = frame.reset_index()
+        data.columns = names + list(frame.columns)
+    header = "| " + " | ".join(_cell(c) for c in data.columns) + " |"
+    rule = "|" + "---|" * len(data.columns)
+    rows = ["| " + " | ".join(_cell(v) for v in row) + " |" for row in data.itertuples(index=False)]
+    body = "\n".join([header, rule, *rows])
+    return Markdown(f"```{{table}} {caption}\n:name: {name}\n\n{body}\n```")
