@@ -233,14 +233,20 @@ def _ordered_areas(snapshot: territory.Snapshot) -> dict[str, float]:
     return {k: areas[k] for k in order}
 
 
-def isw_table(path: Path) -> pd.DataFrame:
-    """The ISW-derived series on the days the book uses."""
+def _checked(path: Path, expected: str) -> bytes:
+    """The bytes of a raw input pinned by its sha256 (files without a manifest of their own)."""
     if not path.exists():
         raise InputError(f"{path}: missing")
     raw = path.read_bytes()
     actual = hashlib.sha256(raw).hexdigest()
-    if actual != ISW_SHA256:
-        raise InputError(f"{path}: sha256 {actual} is not the one this book was derived from ({ISW_SHA256})")
+    if actual != expected:
+        raise InputError(f"{path}: sha256 {actual} is not the one this book was derived from ({expected})")
+    return raw
+
+
+def isw_table(path: Path) -> pd.DataFrame:
+    """The ISW-derived series on the days the book uses."""
+    raw = _checked(path, ISW_SHA256)
     layers: dict[str, dict[str, float]] = {}
     for record in json.loads(raw):
         layers.setdefault(record["date"], {})[record["layerType"]] = float(record["areaKm2"])
@@ -259,20 +265,10 @@ def isw_table(path: Path) -> pd.DataFrame:
                 "control_map_km2": round(control, 2),
                 "russian_advances_km2": round(advances, 2),
                 "assessed_control_km2": round(control + advances, 2),
-                **_provenance(ISW_SOURCE, ISW_REPO, ISW_COMMIT, actual, ISW_METHOD),
+                **_provenance(ISW_SOURCE, ISW_REPO, ISW_COMMIT, ISW_SHA256, ISW_METHOD),
             }
         )
     return pd.DataFrame(rows).drop_duplicates("date", ignore_index=True)
-
-
-def _checked(path: Path, expected: str) -> bytes:
-    if not path.exists():
-        raise InputError(f"{path}: missing")
-    raw = path.read_bytes()
-    actual = hashlib.sha256(raw).hexdigest()
-    if actual != expected:
-        raise InputError(f"{path}: sha256 {actual} does not match the expected {expected}")
-    return raw
 
 
 def mediazona_tables(directory: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -334,13 +330,12 @@ def source_paragraphs(sources: Path) -> pd.DataFrame:
     for text_id, (name, expected) in SOURCE_TEXTS.items():
         path = sources / name
         raw = _checked(path, expected)
-        file_sha = hashlib.sha256(raw).hexdigest()
         paragraphs = [" ".join(line.split()) for line in raw.decode("utf-8").splitlines() if line.strip()]
         for number, paragraph in enumerate(paragraphs, start=1):
             digest = hashlib.sha256(paragraph.encode("utf-8")).hexdigest()
             rows.append({"text": text_id, "paragraph": number, "words": len(paragraph.split()),
                          "paragraph_sha256": digest, "first_seen": seen.get(digest, ""),
-                         "source_key": "bbc2024gains", "file_sha256": file_sha, "method": SOURCE_TEXT_METHOD})
+                         "source_key": "bbc2024gains", "file_sha256": expected, "method": SOURCE_TEXT_METHOD})
             seen.setdefault(digest, f"{text_id} ¶{number}")
     return pd.DataFrame(rows)
 

@@ -46,10 +46,6 @@ HASH_HINT = (
 )
 
 
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
 def load(table: str, directory: Path | str | None = None, *, verify_hash: bool = True) -> pd.DataFrame:
     """Return the validated table ``data/<table>.csv``.
 
