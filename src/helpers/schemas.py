@@ -41,8 +41,8 @@ def _known_keys() -> frozenset[str]:
     return known if known is not None else bibliography.keys()
 
 
-def _date_field(description: str, nullable: bool = False):
-    return pa.Field(ge=EARLIEST_DATE, le=LATEST_DATE, nullable=nullable, description=description)
+def _date_field(description: str, nullable: bool = False, unique: bool = False):
+    return pa.Field(ge=EARLIEST_DATE, le=LATEST_DATE, nullable=nullable, unique=unique, description=description)
 
 
 class Provenance(pa.DataFrameModel):
@@ -258,7 +258,7 @@ def _area_field(description: str):
 class _DeepStateAreaFields(pa.DataFrameModel):
     """The area columns of :class:`DeepStateArea`, in file order."""
 
-    snapshot_date: Series[pd.Timestamp] = pa.Field(unique=True, ge=EARLIEST_DATE, le=LATEST_DATE, description="Kyiv-local date of the snapshot")
+    snapshot_date: Series[pd.Timestamp] = _date_field("Kyiv-local date of the snapshot", unique=True)
     snapshot_time_kyiv: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}[+-]\d{2}:\d{2}$", description="Kyiv-local time of publication")
     file: Series[str] = pa.Field(str_matches=r"^\d+\.geojson$", description="Snapshot file (UTC unix timestamp of publication)")
     occupied_km2: Series[float] = _area_field("Held by Russia (both occupied classes, unioned)")
@@ -294,8 +294,8 @@ class _TerritoryChangeFields(pa.DataFrameModel):
     kind: Series[str] = pa.Field(isin=CHANGE_KINDS, description="A calendar month or a named window")
     label: Series[str] = pa.Field(str_length={"min_value": 3}, description="What the period is")
     definition: Series[str] = pa.Field(isin=CHANGE_DEFINITIONS, description="Which area counts as Russian-held")
-    start_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="Snapshot at the start")
-    end_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="Snapshot at the end")
+    start_date: Series[pd.Timestamp] = _date_field("Snapshot at the start")
+    end_date: Series[pd.Timestamp] = _date_field("Snapshot at the end")
     net_km2: Series[float] = pa.Field(description="Area held at the end minus at the start, km² (negative: Ukraine regained more)")
     gained_km2: Series[float] = pa.Field(ge=0, description="Held at the end but not at the start, km²")
     lost_km2: Series[float] = pa.Field(ge=0, description="Held at the start but not at the end (regained by Ukraine), km²")
@@ -316,7 +316,7 @@ class TerritoryChange(_DerivedProvenance, _TerritoryChangeFields):
 class _IswAreaFields(pa.DataFrameModel):
     """The area columns of :class:`IswArea`, in file order."""
 
-    date: Series[pd.Timestamp] = pa.Field(unique=True, ge=EARLIEST_DATE, le=LATEST_DATE, description="Day of the ISW map layers")
+    date: Series[pd.Timestamp] = _date_field("Day of the ISW map layers", unique=True)
     control_map_km2: Series[float] = pa.Field(ge=0, description="ISW layer 'ukraine_control_map' (Russian-controlled), km²")
     russian_advances_km2: Series[float] = pa.Field(ge=0, description="ISW layer 'russian_advances' (assessed advances since the last control update), km²")
     assessed_control_km2: Series[float] = pa.Field(ge=0, description="Control map plus assessed advances, km²")
@@ -337,8 +337,8 @@ def _count_field(description: str):
 class _MzMonthlyFields(pa.DataFrameModel):
     """The columns of :class:`MzMonthly`, in file order."""
 
-    snapshot_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="Mediazona snapshot the count is as known in")
-    month: Series[pd.Timestamp] = pa.Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="Calendar month of death (first day)")
+    snapshot_date: Series[pd.Timestamp] = _date_field("Mediazona snapshot the count is as known in")
+    month: Series[pd.Timestamp] = _date_field("Calendar month of death (first day)")
     deaths: Series[pd.Int64Dtype] = _count_field("Deaths confirmed by name with a date of death in the month")
     days_covered: Series[pd.Int64Dtype] = pa.Field(ge=1, le=31, description="Days of the month the snapshot covers")
 
@@ -359,10 +359,10 @@ class _MzPeriodFields(pa.DataFrameModel):
 
     period_id: Series[str] = pa.Field(str_matches=r"^[a-z0-9_]+$", description="Which period")
     label: Series[str] = pa.Field(str_length={"min_value": 3}, description="The period in words")
-    start_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="First day of death counted")
-    end_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="Last day of death counted")
-    snapshot_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="Snapshot the count is as known in")
-    data_end: Series[pd.Timestamp] = pa.Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="Last date of death the snapshot covers")
+    start_date: Series[pd.Timestamp] = _date_field("First day of death counted")
+    end_date: Series[pd.Timestamp] = _date_field("Last day of death counted")
+    snapshot_date: Series[pd.Timestamp] = _date_field("Snapshot the count is as known in")
+    data_end: Series[pd.Timestamp] = _date_field("Last date of death the snapshot covers")
     deaths: Series[pd.Int64Dtype] = _count_field("Deaths confirmed by name dated in the period (up to data_end)")
 
 
@@ -384,7 +384,7 @@ class MzPeriodCount(_DerivedProvenance, _MzPeriodFields):
 class _MzHeadlineFields(pa.DataFrameModel):
     """The columns of :class:`MzHeadline`, in file order."""
 
-    as_of: Series[pd.Timestamp] = pa.Field(unique=True, ge=EARLIEST_DATE, le=LATEST_DATE, description="Day the headline was read")
+    as_of: Series[pd.Timestamp] = _date_field("Day the headline was read", unique=True)
     confirmed_total: Series[pd.Int64Dtype] = _count_field("Mediazona's headline total of deaths confirmed by name")
     with_known_death_date: Series[pd.Int64Dtype] = _count_field("Of which with a known date of death")
 
@@ -400,8 +400,8 @@ class MzHeadline(_DerivedProvenance, _MzHeadlineFields):
 class _GsMonthlyFields(pa.DataFrameModel):
     """The columns of :class:`GsMonthlyClaim`, in file order."""
 
-    month: Series[pd.Timestamp] = pa.Field(unique=True, ge=EARLIEST_DATE, le=LATEST_DATE, description="Calendar month (first day)")
-    last_report: Series[pd.Timestamp] = pa.Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="Last daily report in the month")
+    month: Series[pd.Timestamp] = _date_field("Calendar month (first day)", unique=True)
+    last_report: Series[pd.Timestamp] = _date_field("Last daily report in the month")
     claimed_cumulative: Series[pd.Int64Dtype] = _count_field("Claimed Russian personnel losses (killed and wounded) since Feb 2022")
     claimed_in_month: Series[pd.Int64Dtype] = _count_field("Increase of the claim over the month")
     days_covered: Series[pd.Int64Dtype] = pa.Field(ge=1, le=31, description="Days of the month the reports cover")
