@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from frames import figure_frame
 from helpers import claims, kursk
 from helpers.load import load
 
@@ -26,16 +27,7 @@ AREAS = areas(
 )
 
 
-def figures(*rows):
-    columns = ["figure_id", "value", "unit", "qualifier", "period_start", "period_end", "as_of",
-               "source_key", "originator", "reported_by"]
-    frame = pd.DataFrame([dict(zip(columns, r)) for r in rows])
-    for c in ("period_start", "period_end", "as_of"):
-        frame[c] = pd.to_datetime(frame[c])
-    return frame
-
-
-FIGS = figures(
+FIGS = figure_frame(
     ("area", 1263.0, "km2", "unqualified", None, None, "2024-08-25", "k", "o", "r"),
     ("peak", 940.0, "km2", "about", None, None, "2024-09-08", "k", "o", "r"),
     ("retaken", 593.0, "km2", "nearly", "2024-10-01", "2024-11-24", "2024-11-24", "k", "o", "r"),

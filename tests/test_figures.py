@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
+from frames import figure_frame
 from helpers.figures import figure, implied_total, per_day, ratio, share_of
 from helpers.load import load
 
 
-def table(*rows):
-    columns = ["figure_id", "value", "unit", "qualifier", "period_start", "period_end", "as_of",
-               "source_key", "originator", "reported_by"]
-    frame = pd.DataFrame([dict(zip(columns, row)) for row in rows])
-    for column in ("period_start", "period_end", "as_of"):
-        frame[column] = pd.to_datetime(frame[column])
-    return frame
-
-
-T = table(
+T = figure_frame(
     ("year", 365.0, "km2", "about", "2023-01-01", "2023-12-31", "2023-12-31", "k", "o", "r"),
     ("march", 62.0, "km2", "more than", "2023-03-01", "2023-03-31", "2023-03-31", "k", "o", "r"),
     ("deaths", 1000.0, "people", "at least", None, None, "2023-12-31", "k", "o", "r"),

@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from helpers import ledger
 from helpers.paths import PROJECT_ROOT
 
 HTML = PROJECT_ROOT / "_build" / "html"
@@ -15,27 +16,15 @@ PDF = PROJECT_ROOT / "_build" / "pdf" / "book.pdf"
 PAGES = ["index", "chapters/surge", "chapters/kursk", "chapters/human_cost", "chapters/negotiation",
          "chapters/data_and_methods", "chapters/bibliography", "chapters/how_to_cite"]
 CHAPTERS_WITH_FINDINGS = ["index", "chapters/surge", "chapters/kursk", "chapters/human_cost", "chapters/negotiation"]
-GLUE_ROLE = re.compile(r"\{glue:text\}`([^`]+)`")
-
-
-def glued_values(notebook: Path) -> dict[str, str]:
-    values = {}
-    for cell in nbformat.read(notebook, as_version=4).cells:
-        for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            text = output.get("data", {}).get("application/papermill.record/text/plain")
-            if name and text:
-                values[name] = text.strip("'\"")
-    return values
 
 
 def key_findings(page: str) -> list[str]:
     """The values glued into a page's "Key findings" section, as the page must show them."""
-    notebook = PROJECT_ROOT / f"{page}.ipynb"
-    values = glued_values(notebook)
-    for cell in nbformat.read(notebook, as_version=4).cells:
+    notebook = nbformat.read(PROJECT_ROOT / f"{page}.ipynb", as_version=4)
+    values = ledger.stored_values(notebook)
+    for cell in notebook.cells:
         if cell.cell_type == "markdown" and "## Key findings" in cell.source:
-            return [values[key] for key in GLUE_ROLE.findall(cell.source)]
+            return [values[key] for key in ledger.GLUE_ROLE.findall(cell.source)]
     raise AssertionError(f"{page}: no Key findings section")
 
 
