@@ -216,8 +216,8 @@ def check_autumn_heavier(claim: pd.Series, ctx: Context) -> Evidence:
 def check_event_recorded(claim: pd.Series, ctx: Context) -> Evidence:
     """The event is in data/events.csv on the stated day (or month, when only a month is stated)."""
     events = ctx.events.set_index("event_id")
-    event_id = claim["note"].split("event:", 1)[1].split()[0].strip(".;,") if "event:" in str(claim["note"]) else None
-    if event_id not in events.index:
+    event_id = claim["event_id"]
+    if not isinstance(event_id, str) or event_id not in events.index:
         return Evidence("not checkable", "", "no matching event in data/events.csv")
     day, stated = events.at[event_id, "date"], pd.Timestamp(claim["stated_date"])
     same = (day.year, day.month) == (stated.year, stated.month) if stated.day == 1 else abs((day - stated).days) <= 1

@@ -167,6 +167,7 @@ class _ClaimFields(pa.DataFrameModel):
     claim: Series[str] = pa.Field(str_length={"min_value": 10}, description="The claim, paraphrased (not quoted)")
     figure_id: Series[str] = pa.Field(nullable=True, description="The sourced figure that states it, if any")
     stated_date: Series[pd.Timestamp] = _date_field("Date the claim states, if it is about a date", True)
+    event_id: Series[str] = pa.Field(nullable=True, str_matches=r"^[a-z0-9_]+$", description="The event in data/events.csv it refers to, if any")
     check: Series[str] = pa.Field(str_matches=r"^[a-z_]+$", description="Name of the check in helpers.claims")
     tolerance_percent: Series[float] = pa.Field(nullable=True, ge=0, le=100, description="Allowed relative difference")
     source_key: Series[str] = pa.Field(description="BibTeX key of the text")
