@@ -12,22 +12,20 @@ STAMP  := $(VENV)/.installed
 # The strict build: a warning is a failure (-W), unresolved references are warnings (-n),
 # and --keep-going reports every warning before failing.
 JB_FLAGS := -W -n --keep-going
-# Builds run in $(WORK), which keeps Sphinx's incremental state; the book extension re-executes
-# any page whose notebook reads a file that changed (see src/helpers/book_extension.py).
-# FRESH=1 starts from a clean environment instead.
-WORK := _build/work
-JB_FRESH := $(if $(FRESH),--all,)
-JB := $(VENV)/bin/jupyter-book build $(JB_FLAGS) $(JB_FRESH) --path-output $(WORK)
-FAILED_NOTE := echo "build failed: the previously published book (if any) is unchanged" >&2; exit 1
+# The build (src/helpers/build.py) executes the notebooks itself (in parallel, reusing an
+# execution only while the content hashes of everything it read still match), runs Sphinx with
+# JB_FLAGS in a fresh folder, and publishes HTML, PDF and data as one release, or nothing.
+# FRESH=1 ignores the execution cache.
+BUILD := $(PY) -m helpers.build --jb-flags "$(JB_FLAGS)" $(if $(FRESH),--fresh,)
 # The ledger page (chapters/numbers) reads the other notebooks' outputs: it runs last.
 NOTEBOOKS := index.ipynb $(filter-out chapters/numbers.ipynb,$(sort $(wildcard chapters/*.ipynb))) chapters/numbers.ipynb
 NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
 
-.PHONY: help setup validate book html pdf pdf-deps browser-deps notebooks test unit nbval publish-tests lock datapackage derive vendor bench clean
+.PHONY: help setup validate book html pdf-deps browser-deps notebooks test unit nbval publish-tests lock datapackage derive vendor bench clean
 
 help:
 	@echo "make book       set up .venv if needed, validate data/, execute every chapter, build the HTML and PDF books strictly"
-	@echo "make html       the HTML book only;  make pdf  the PDF book only (installs TeX Live when run as root)"
+	@echo "make html       a preview of the HTML book in _build/preview/ (not published; make book publishes)"
 	@echo "make test       set up .venv if needed, run pytest (unit, schema, bad-input), nbval on the notebooks, and the strict build"
 	@echo "make notebooks  re-execute the notebooks in place (after an intended change to data or code)"
 	@echo "make derive     recompute data/'s derived tables from raw open data (SHARED=../shared/data, DOWNLOAD=dir to fetch)"
@@ -50,16 +48,16 @@ setup: $(STAMP)
 validate: $(STAMP)
 	$(PY) -m helpers.validate
 
-html: validate
-	$(JB) . || { $(FAILED_NOTE); }
-	$(PY) -m helpers.publish --html $(WORK)/_build/html
+# A quick look at the HTML alone, in _build/preview/html; only `make book` publishes.
+html: $(STAMP)
+	$(BUILD) --format html
 
 # Debian packages the PDF needs: xelatex, LaTeX packages (bbm.sty is in fonts-extra), latexmk,
 # fonts with Cyrillic (FreeFont), and poppler-utils for the PDF test.
 TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-fonts-extra texlive-fonts-recommended latexmk fonts-freefont-otf poppler-utils
 pdf-deps:
 	@if command -v xelatex >/dev/null && command -v latexmk >/dev/null && command -v pdftotext >/dev/null \
-	    && kpsewhich bbm.sty >/dev/null && kpsewhich pzdr.tfm >/dev/null && fc-list | grep -q FreeSerif; then :; \
+	    && kpsewhich bbm.sty >/dev/null && kpsewhich pzdr.tfm >/dev/null && test -n "$$(fc-list FreeSerif family)"; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "installing TeX Live and fonts for the PDF (a few minutes, once)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; \
@@ -68,20 +66,15 @@ pdf-deps:
 	  echo "  sudo apt-get install -y --no-install-recommends $(TEX_PACKAGES)" >&2; exit 1; \
 	fi
 
-pdf: validate pdf-deps
-	$(JB) --builder pdflatex . || { $(FAILED_NOTE); }
-	$(PY) -m helpers.publish --pdf $(WORK)/_build/latex/book.pdf
-
-# HTML and PDF are published together, and only if both built.
-book: validate pdf-deps
-	$(JB) . || { $(FAILED_NOTE); }
-	$(JB) --builder pdflatex . || { $(FAILED_NOTE); }
-	$(PY) -m helpers.publish --html $(WORK)/_build/html --pdf $(WORK)/_build/latex/book.pdf
+# Validates the data, builds HTML and PDF, publishes both with the data as one release, or
+# nothing (saying why). A second build in the same clone at the same time stops at once.
+book: $(STAMP) pdf-deps
+	$(BUILD)
 
 notebooks: validate
 	$(PY) -m helpers.notebooks execute $(NOTEBOOKS)
 
-unit: validate
+unit: validate pdf-deps
 	$(PY) -m pytest tests --ignore=tests/publish
 
 nbval: validate

@@ -53,7 +53,7 @@ def test_a_glue_call_without_a_value_is_an_error(tmp_path: Path):
         ledger.entries(path, "page")
 
 
-@pytest.mark.parametrize("page", ledger.PAGES)
+@pytest.mark.parametrize("page", ledger.pages_for(PROJECT_ROOT))
 def test_no_glued_value_bypasses_the_registry(page):
     """Every glued output comes from a glue_text call, and nothing calls myst-nb's glue directly."""
     notebook = nbformat.read(PROJECT_ROOT / f"{page}.ipynb", as_version=4)
@@ -67,7 +67,7 @@ def test_no_glued_value_bypasses_the_registry(page):
 def test_every_number_in_prose_is_in_the_ledger():
     rows = ledger.build()
     keys = {(r["page"], r["key"]) for r in rows}
-    for page in ledger.PAGES:
+    for page in ledger.pages_for(PROJECT_ROOT):
         notebook = nbformat.read(PROJECT_ROOT / f"{page}.ipynb", as_version=4)
         used = {m for c in notebook.cells if c.cell_type == "markdown" for m in ledger.GLUE_ROLE.findall(c.source)}
         assert {(page, k) for k in used} <= keys
@@ -76,7 +76,7 @@ def test_every_number_in_prose_is_in_the_ledger():
 
 def test_ledger_is_deterministic_on_re_execution(tmp_path: Path):
     """Fast path for "two clean builds give identical numbers.json": execute every page again."""
-    for page in ledger.PAGES:
+    for page in ledger.pages_for(PROJECT_ROOT):
         target = tmp_path / f"{page}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(PROJECT_ROOT / f"{page}.ipynb", target)

@@ -42,7 +42,9 @@ def run(command: list[str], env: dict | None = None) -> tuple[float, str]:
 
 
 def clean_work() -> None:
-    shutil.rmtree(BUILD / "work", ignore_errors=True)
+    """Forget every earlier execution (the build's cache) and the preview."""
+    for name in ("cache", "tmp", "preview"):
+        shutil.rmtree(BUILD / name, ignore_errors=True)
 
 
 class _Assets(HTMLParser):
@@ -75,8 +77,8 @@ def page_weights(html_root: Path) -> dict[str, float]:
 
 
 def profile(log: str, total: float) -> dict[str, float]:
-    executed = sum(float(x) for x in re.findall(r"Executed notebook in ([\d.]+) seconds", log))
-    notebooks = len(re.findall(r"Executed notebook in", log))
+    executed = sum(float(x) for x in re.findall(r"\[execute\] done in ([\d.]+) s", log))  # wall time, in parallel
+    notebooks = len(re.findall(r"\[execute\] executing ", log))
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import helpers.charts, helpers.load, helpers.claims, helpers.surge, pandera"], check=True)
     imports = time.perf_counter() - start
@@ -111,11 +113,11 @@ def main() -> int:
             run(make + ["datapackage"])
             seconds, log = run(make + ["html"])
             one_table.append(seconds)
-            reexecuted = sorted({Path(m).stem for m in re.findall(r"(\S+\.ipynb): Executing notebook", log)})
+            reexecuted = sorted({Path(m).name for m in re.findall(r"\[execute\] executing (\S+)", log)})
             places.write_bytes(original[0])
             descriptor.write_bytes(original[1])
             run(make + ["html"])
-            pdf.append(run(make + ["pdf"])[0])
+            pdf.append(run(make + ["book"])[0])  # executions reused: HTML and PDF side by side
     finally:
         places.write_bytes(original[0])
         descriptor.write_bytes(original[1])

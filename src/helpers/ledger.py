@@ -7,8 +7,10 @@ from the prose around it), the chapter, and its lineage: the ``load("table")`` a
 the ``glue_text`` call back through the notebook's assignments (Python's ``ast``), and the
 source keys of those figures and tables.
 
-``python -m helpers.ledger`` prints it; the book's Sphinx extension writes it to
-``_build/html/numbers.json`` and ``numbers.csv`` for each build.
+During a book build the ledger is made from *this build's* executions (``BOOK_EXECUTED_DIR``,
+set by ``helpers.build``), never from the outputs stored in the committed notebooks: the ledger
+page and ``_build/html/numbers.json``/``numbers.csv`` show what the chapters show.
+``python -m helpers.ledger`` prints the ledger of the committed notebooks.
 """
 
 from __future__ import annotations
@@ -17,17 +19,19 @@ import ast
 import csv
 import io
 import json
+import os
 import re
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 
-from helpers.paths import PROJECT_ROOT
+from helpers import toc
+from helpers.paths import book_root
 
 GLUE_ROLE = re.compile(r"\{glue:text\}`([^`]+)`")
 GLUE_MIME = "application/papermill.record/text/plain"
-PAGES = ["index", "chapters/surge", "chapters/kursk", "chapters/human_cost", "chapters/negotiation", "chapters/claims"]
+EXECUTED_DIR = "BOOK_EXECUTED_DIR"
 DATE = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")
 
 
@@ -159,10 +163,13 @@ def stored_values(notebook) -> dict[str, str]:
     return values
 
 
-def build_values(glue_json: Path) -> dict[str, str]:
-    """Glued values of one build, from the ``.glue.json`` myst-nb writes beside an executed notebook."""
-    data = json.loads(Path(glue_json).read_text(encoding="utf-8"))
-    return {key: output["data"]["text/plain"].strip("'\"") for key, output in data.items()}
+def pages_for(root: Path) -> list[str]:
+    """The pages whose glued numbers the ledger lists: every notebook in the table of contents
+    except those that read the others' executions (the ledger page itself)."""
+    from helpers.execute import executes_last
+
+    return [page.docname for page in toc.notebooks(root)
+            if not executes_last(nbformat.read(page.path, as_version=4))]
 
 
 def entries(notebook_path: Path, page: str, values: dict[str, str] | None = None, sources: _Sources | None = None) -> list[dict]:
@@ -209,17 +216,19 @@ def entries(notebook_path: Path, page: str, values: dict[str, str] | None = None
     return rows
 
 
-def build(root: Path = PROJECT_ROOT, pages: list[str] = PAGES, from_build: bool = False) -> list[dict]:
+def build(root: Path | None = None, pages: list[str] | None = None) -> list[dict]:
     """The ledger for the notebooks under ``root``.
 
-    With ``from_build``, ``root`` is a build's ``jupyter_execute`` folder and the values are the
-    ones that build glued (its ``.glue.json`` files); otherwise the notebooks' stored outputs.
+    By default: during a book build, this build's executed notebooks (``BOOK_EXECUTED_DIR``);
+    otherwise the committed notebooks of the book. ``pages`` defaults to :func:`pages_for`.
     """
+    if root is None:
+        executed = os.environ.get(EXECUTED_DIR)
+        root = Path(executed) if executed else book_root()
+    pages = pages_for(book_root()) if pages is None else pages
     rows, sources = [], _Sources()
     for page in pages:
-        notebook = Path(root) / f"{page}.ipynb"
-        values = build_values(Path(root) / f"{page}.glue.json") if from_build else None
-        rows += entries(notebook, page, values, sources)
+        rows += entries(Path(root) / f"{page}.ipynb", page, None, sources)
     return rows
 
 

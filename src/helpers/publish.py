@@ -1,80 +1,129 @@
-"""``python -m helpers.publish``: swap a finished build into place, atomically.
+"""Publishing a finished build: HTML, PDF and data as one release, switched in one step.
 
-Books are built in ``_build/work/`` (which keeps Sphinx's incremental state). Only when a whole
-build has succeeded is its output copied to a new release folder and the published paths
-switched to it with one atomic ``rename`` of a symbolic link:
+A release is a folder ``_build/releases/<id>/`` holding ``html/`` (with the data the book was
+built from in ``html/data/``), ``pdf/book.pdf`` and ``BUILD.json`` (what was built, from which
+inputs). It is assembled under a hidden name (``.partial-<id>``), ``BUILD.json`` is written
+last, the folder is renamed to its final name, and then one symbolic link, ``_build/current``,
+is switched to it with an atomic rename. The paths readers use never change:
 
-* ``_build/html`` -> ``_build/releases/<id>/html``
-* ``_build/pdf/book.pdf`` -> ``_build/releases/<id>/book.pdf``
+* ``_build/html`` -> ``current/html``
+* ``_build/pdf`` -> ``current/pdf`` (so ``_build/pdf/book.pdf``)
 
-A reader (or a web server) sees either the previous complete book or the new one, never a half
-written one; a failed build publishes nothing and leaves the previous book in place. Older
-releases are removed, keeping the previous one.
+so a reader (or a web server) sees the previous complete book or the new one, never a mix of
+two builds. Anything that fails before the switch leaves ``current`` as it was. Folders without
+``BUILD.json`` (a publish killed half way) are never kept, never counted as a previous release;
+complete releases beyond the newest :data:`KEEP` are removed, never the live one.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
+import json
 import os
 import shutil
-import sys
 from pathlib import Path
 
 from helpers.paths import PROJECT_ROOT
 
 BUILD = PROJECT_ROOT / "_build"
-RELEASES = BUILD / "releases"
-KEEP = 2
+KEEP = 3
+MANIFEST = "BUILD.json"
+PARTIAL = ".partial-"
 
 
-def _swap_link(link: Path, target: Path) -> None:
-    """Point ``link`` at ``target`` atomically (a new link renamed over the old one)."""
+def _swap_link(link: Path, target: str) -> None:
+    """Point ``link`` at ``target`` (relative) atomically: a new link renamed over the old one."""
     link.parent.mkdir(parents=True, exist_ok=True)
-    if link.exists() and not link.is_symlink():  # a plain folder from an older layout
+    if link.exists() and not link.is_symlink():  # a plain folder or file from an older layout
         shutil.rmtree(link) if link.is_dir() else link.unlink()
-    temporary = link.with_name(f".{link.name}.new")
+    if link.is_symlink() and os.readlink(link) == target:
+        return
+    temporary = link.with_name(f".{link.name}.{os.getpid()}.new")
     if temporary.is_symlink() or temporary.exists():
         temporary.unlink()
-    temporary.symlink_to(os.path.relpath(target, link.parent))
+    temporary.symlink_to(target)
     os.replace(temporary, link)
 
 
-def publish(html: Path | None, pdf: Path | None, build: Path = BUILD) -> Path:
-    """Copy the built outputs into a new release and switch the published links to it."""
+def live_release(build: Path = BUILD) -> Path | None:
+    """The release ``current`` points at, if it is complete."""
+    current = build / "current"
+    if not current.is_symlink():
+        return None
+    release = current.resolve()
+    return release if (release / MANIFEST).exists() else None
+
+
+def manifest(build: Path = BUILD) -> dict | None:
+    """``BUILD.json`` of the live release, if any."""
+    release = live_release(build)
+    if release is None:
+        return None
+    try:
+        return json.loads((release / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def remove_partials(build: Path = BUILD) -> None:
+    """Remove half-assembled releases (a publish that was killed). Call only under the build lock."""
     releases = build / "releases"
-    release = releases / dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    release.mkdir(parents=True)
-    if html is not None:
-        if not (html / "index.html").exists():
-            raise SystemExit(f"{html}: no index.html; nothing published")
-        shutil.copytree(html, release / "html", symlinks=True)
-        _swap_link(build / "html", release / "html")
-    if pdf is not None:
-        if not pdf.exists():
-            raise SystemExit(f"{pdf}: missing; nothing published")
-        shutil.copyfile(pdf, release / "book.pdf")
-        _swap_link(build / "pdf" / "book.pdf", release / "book.pdf")
-    live = {p.resolve().parent for p in (build / "html", build / "pdf" / "book.pdf") if p.is_symlink()}
-    for old in sorted(releases.iterdir())[:-KEEP]:
-        if old.resolve() not in live:
-            shutil.rmtree(old)
+    if releases.is_dir():
+        for path in releases.iterdir():
+            if path.name.startswith(PARTIAL) or (path.is_dir() and not (path / MANIFEST).exists()):
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _prune(build: Path) -> None:
+    releases = build / "releases"
+    live = live_release(build)
+    complete = sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith(".")
+                      and (p / MANIFEST).exists())
+    for old in complete[:-KEEP]:
+        if live is None or old.resolve() != live:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def publish(html: Path, pdf: Path | None, build: Path = BUILD, data: Path | None = None,
+            record: dict | None = None) -> Path:
+    """Move a finished build into a new release and switch ``current`` to it in one step.
+
+    ``html`` (a folder with ``index.html``) and ``pdf`` (a file, or None for an HTML-only
+    preview) are moved, ``data`` (a folder of tables) copied to ``html/data``. Raises
+    ``SystemExit`` with the reason, leaving the published book untouched, if anything is missing
+    or cannot be written.
+    """
+    html = Path(html)
+    if not (html / "index.html").exists():
+        raise SystemExit(f"{html}: no index.html; nothing published")
+    if pdf is not None and not Path(pdf).is_file():
+        raise SystemExit(f"{pdf}: missing; nothing published")
+    releases = build / "releases"
+    releases.mkdir(parents=True, exist_ok=True)
+    remove_partials(build)
+    name = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    partial = releases / f"{PARTIAL}{name}"
+    try:
+        partial.mkdir()
+        shutil.move(str(html), partial / "html")
+        if data is not None:
+            target = partial / "html" / "data"
+            target.mkdir(exist_ok=True)
+            for path in sorted(Path(data).iterdir()):
+                if path.is_file():
+                    shutil.copyfile(path, target / path.name)
+        if pdf is not None:
+            (partial / "pdf").mkdir()
+            shutil.copyfile(pdf, partial / "pdf" / "book.pdf")
+        record = {**(record or {}), "release": name, "formats": ["html"] + (["pdf"] if pdf is not None else [])}
+        (partial / MANIFEST).write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        release = releases / name
+        os.rename(partial, release)
+    except OSError as error:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise SystemExit(f"could not assemble the release ({error}); nothing published") from error
+    _swap_link(build / "current", f"releases/{name}")  # the one step that publishes
+    for link, target in (("html", "current/html"), ("pdf", "current/pdf")):
+        _swap_link(build / link, target)
+    _prune(build)
     return release
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--html", type=Path)
-    parser.add_argument("--pdf", type=Path)
-    args = parser.parse_args(argv)
-    release = publish(args.html, args.pdf)
-    print(f"published {release.relative_to(PROJECT_ROOT)}")
-    if args.html:
-        print(f"HTML book: {BUILD / 'html' / 'index.html'}")
-    if args.pdf:
-        print(f"PDF book:  {BUILD / 'pdf' / 'book.pdf'}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

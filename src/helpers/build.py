@@ -1,0 +1,335 @@
+"""``python -m helpers.build``: build the book from the current tree, publish it whole or not at all.
+
+``make book`` runs this. One build, under a lock so that two cannot interleave in one clone:
+
+1. Fingerprint every input of the book (pages, configuration, static files, the data, the
+   ``helpers`` code, the lock, the commit and the date). If the published release was built
+   from exactly these inputs, stop: the book is current (no Sphinx, no kernel).
+2. Validate the data (the file/line/column/rule message stops the build here).
+3. Snapshot the data and stage the book in a fresh folder under ``_build/tmp/``.
+4. Execute the notebooks (``helpers.execute``): in parallel, reusing an earlier execution only
+   when its trace of content hashes still holds; the ledger page last.
+5. Run Sphinx (``jupyter-book build`` with the Makefile's strict flags, execution off) for HTML
+   and LaTeX side by side, each in a fresh output folder, so no saved state or half-written
+   LaTeX file from an earlier run is ever read again.
+6. Write ``numbers.json``/``numbers.csv`` from this build's executions, check that the tree did
+   not change while building, and publish HTML, PDF and data as one release (``helpers.publish``).
+
+A failure or an interruption at any step publishes nothing and says why; the only state carried
+from one build to the next is the execution cache, whose entries are written atomically after
+success and trusted only while their hashes hold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import hashlib
+import json
+import os
+import platform
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from helpers import execute, provenance, publish, toc
+from helpers.paths import PROJECT_ROOT, data_dir
+
+PACKAGE = Path(__file__).resolve().parent
+FORMATS = ("html", "pdf")
+
+
+class BuildFailed(Exception):
+    """The build cannot publish; the message says why."""
+
+
+class Interrupted(BaseException):
+    """SIGTERM reached the build (SIGINT raises KeyboardInterrupt)."""
+
+
+# --- inputs -----------------------------------------------------------------------------------
+
+def _files(base: Path) -> list[Path]:
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                  and not any(part.startswith(".") for part in p.relative_to(base).parts))
+
+
+def facts(root: Path) -> dict[str, str]:
+    """Facts of this build that pages may show; fixed once, handed to every kernel and Sphinx."""
+    return {"commit": provenance.current_commit(root), "build_date": provenance.build_date(),
+            "version": provenance.version()}
+
+
+def fingerprint(root: Path, data: Path, book_facts: dict[str, str], settings: dict) -> dict[str, str]:
+    """Name -> SHA-256 of everything the book is built from."""
+    found = {}
+    for name in ("_config.yml", "_toc.yml", "CITATION.cff"):
+        found[name] = execute.sha256_file(root / name)
+    for page in toc.pages(root):
+        found[page.path.relative_to(root).as_posix()] = execute.sha256_file(page.path)
+    for path in _files(root / "_static"):
+        found[path.relative_to(root).as_posix()] = execute.sha256_file(path)
+    for path in _files(data):
+        found["data/" + path.relative_to(data).as_posix()] = execute.sha256_file(path)
+    for path in _files(PACKAGE):
+        found["helpers/" + path.relative_to(PACKAGE).as_posix()] = execute.sha256_file(path)
+    for name in ("requirements.lock", "pyproject.toml"):
+        found["project/" + name] = execute.sha256_file(PROJECT_ROOT / name)
+    for name, value in {**book_facts, **settings}.items():
+        found[f"fact:{name}"] = execute.sha256_bytes(str(value).encode("utf-8"))
+    return found
+
+
+def key_of(inputs: dict[str, str]) -> str:
+    return execute.sha256_bytes(json.dumps(inputs, sort_keys=True).encode("utf-8"))
+
+
+# --- the lock ----------------------------------------------------------------------------------
+
+class Lock:
+    """An exclusive lock on ``_build/.lock`` for one build; released when the process ends."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self) -> Lock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = open(self.path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.seek(0)
+            holder = self.handle.read().strip() or "another process"
+            self.handle.close()
+            raise BuildFailed(f"another build is running in this clone ({holder}); wait for it to finish, "
+                              "then run the command again") from None
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(f"pid {os.getpid()}, started {time.strftime('%H:%M:%S')}\n")
+        self.handle.flush()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+# --- staging and Sphinx --------------------------------------------------------------------------
+
+def stage(root: Path, data: Path, target: Path) -> Path:
+    """A copy of the book to build from: configuration with execution off, static files, a
+    snapshot of the data. Pages are added after execution."""
+    target.mkdir(parents=True)
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    config.setdefault("execute", {})["execute_notebooks"] = "off"  # executed before Sphinx runs
+    (target / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    shutil.copyfile(root / "_toc.yml", target / "_toc.yml")
+    if (root / "CITATION.cff").exists():
+        shutil.copyfile(root / "CITATION.cff", target / "CITATION.cff")
+    if (root / "_static").is_dir():
+        shutil.copytree(root / "_static", target / "_static")
+    shutil.copytree(data, target / "data", ignore=shutil.ignore_patterns(".*", "__pycache__"))
+    return target
+
+
+class Sphinx:
+    """One ``jupyter-book build`` in its own fresh output folder, its output streamed with a prefix."""
+
+    def __init__(self, fmt: str, source: Path, output: Path, flags: list[str], env: dict[str, str]) -> None:
+        self.fmt = fmt
+        self.output = output
+        jupyter_book = Path(sys.executable).with_name("jupyter-book")
+        command = [str(jupyter_book), "build", *flags, "--path-output", str(output), str(source)]
+        if fmt == "pdf":
+            command[2:2] = ["--builder", "pdflatex"]
+        print(f"[{fmt}] {shlex.join(command)}", flush=True)
+        self.lines: list[str] = []
+        self.process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        text=True, errors="replace")
+        self.thread = threading.Thread(target=self._pump, daemon=True)
+        self.thread.start()
+
+    def _pump(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line)
+            print(f"[{self.fmt}] {line}", end="", flush=True)
+
+    def wait(self) -> int:
+        code = self.process.wait()
+        self.thread.join()
+        return code
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    def warnings(self) -> list[str]:
+        return [line.strip() for line in self.lines if "WARNING" in line or "ERROR" in line or "Error" in line][:20]
+
+    @property
+    def result(self) -> Path:
+        built = self.output / "_build"
+        return built / "html" if self.fmt == "html" else built / "latex" / "book.pdf"
+
+
+# --- the build ------------------------------------------------------------------------------------
+
+def _validate() -> None:
+    from helpers import validate
+
+    if validate.main() != 0:
+        raise BuildFailed("the data did not validate (see above)")
+
+
+def _ledger_files(executed: Path, root: Path, html: Path) -> None:
+    from helpers import ledger
+
+    rows = ledger.build(executed, ledger.pages_for(root))
+    (html / "numbers.json").write_text(ledger.to_json(rows), encoding="utf-8")
+    (html / "numbers.csv").write_text(ledger.to_csv(rows), encoding="utf-8")
+
+
+def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: int) -> str:
+    """Build and publish; return a line saying what was published. Raises BuildFailed."""
+    build_dir = root / "_build"
+    base = build_dir if set(formats) == set(FORMATS) else build_dir / "preview"
+    data = data_dir()
+    book_facts = facts(root)
+    settings = {"flags": " ".join(flags), "formats": ",".join(sorted(formats)), "python": platform.python_version()}
+    inputs_at_start = fingerprint(root, data, book_facts, settings)
+    key = key_of(inputs_at_start)
+    live = publish.manifest(base)
+    if not fresh and live and live.get("key") == key:
+        return f"nothing changed since release {live['release']}: the published book is current"
+
+    _validate()
+    tmp_root = build_dir / "tmp"
+    shutil.rmtree(tmp_root, ignore_errors=True)  # left by a failed or killed build (we hold the lock)
+    publish.remove_partials(base)
+    cache = execute.Cache(build_dir / "cache")
+    if fresh:
+        shutil.rmtree(cache.root, ignore_errors=True)
+        cache = execute.Cache(build_dir / "cache")
+    work = tmp_root / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    source = stage(root, data, work / "src")
+    snapshot = source / "data"
+
+    env = {**os.environ, "BOOK_ROOT": str(root), "BOOK_DATA_DIR": str(snapshot), "BOOK_COMMIT": book_facts["commit"],
+           "BOOK_BUILD_DATE": book_facts["build_date"], "BOOK_EXECUTED_DIR": str(work / "executed"),
+           "PYTHONHASHSEED": "0"}
+    os.environ.update({k: env[k] for k in ("BOOK_ROOT", "BOOK_DATA_DIR", "BOOK_COMMIT", "BOOK_BUILD_DATE")})
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")).get("execute", {})
+    timeout = int(config.get("timeout", 300))
+    environment = execute.sha256_bytes(json.dumps(
+        [platform.python_version(), inputs_at_start["project/requirements.lock"],
+         inputs_at_start["project/pyproject.toml"], timeout], sort_keys=True).encode("utf-8"))
+    code = {path.relative_to(PACKAGE).as_posix(): execute.sha256_file(path) for path in _files(PACKAGE)}
+    inputs = execute.Inputs(data_snapshot=snapshot, executed=work / "executed", package=PACKAGE, facts=book_facts,
+                            code=code)
+    jobs = []
+    for page in toc.pages(root):
+        if not page.is_notebook:
+            target = source / page.path.relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(page.path, target)
+            continue
+        notebook = nbformat.read(page.path, as_version=4)
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        jobs.append(execute.Job(page, source / page.path.relative_to(root), notebook, execute.source_digest(notebook)))
+    started = time.monotonic()
+    try:
+        executed = execute.execute(jobs, cache, inputs, environment, env, work, timeout, workers)
+    except execute.ExecutionFailed as error:
+        raise BuildFailed(f"a notebook failed:\n{error}") from None
+    for job in jobs:
+        job.stage_path.parent.mkdir(parents=True, exist_ok=True)
+        job.stage_path.write_bytes(executed[job.page.docname])
+    print(f"[execute] done in {time.monotonic() - started:.1f} s", flush=True)
+
+    runs = [Sphinx(fmt, source, work / f"out-{fmt}", flags, env) for fmt in formats]
+    try:
+        codes = {run.fmt: run.wait() for run in runs}
+    finally:
+        for run in runs:
+            run.stop()
+    failed = [run for run in runs if codes[run.fmt] != 0 or not run.result.exists()]
+    if failed:
+        details = "\n".join(f"  [{run.fmt}] {line}" for run in failed for line in run.warnings())
+        raise BuildFailed(f"the {' and '.join(r.fmt.upper() for r in failed)} build failed "
+                          f"(a warning is a failure):\n{details}")
+    html = runs[0].result if runs[0].fmt == "html" else None
+    pdf = next((run.result for run in runs if run.fmt == "pdf"), None)
+    if html is None:
+        raise BuildFailed("the HTML build is required")
+    _ledger_files(work / "executed", root, html)
+
+    if fingerprint(root, data, facts(root), settings) != inputs_at_start:
+        raise BuildFailed("the book's files changed while it was being built; run the build again")
+    record = {"key": key, "commit": book_facts["commit"], "build_date": book_facts["build_date"],
+              "pages": [page.docname for page in toc.pages(root)]}
+    release = publish.publish(html, pdf, base, data=snapshot, record=record)
+    cache.prune({trace.result for job in jobs if (trace := cache.trace(job.page.docname))})
+    shutil.rmtree(work, ignore_errors=True)
+    where = "published" if base == build_dir else "built a preview (not published: `make book` publishes)"
+    return f"{where} release {release.name}: {base / 'html' / 'index.html'}" + (
+        f" and {base / 'pdf' / 'book.pdf'}" if pdf else "")
+
+
+def _still_published(root: Path, formats: list[str]) -> str:
+    base = root / "_build" if set(formats) == set(FORMATS) else root / "_build" / "preview"
+    live = publish.manifest(base)
+    return f"the published book is still release {live['release']}" if live else "no book has been published yet"
+
+
+def _raise_interrupted(signum, frame) -> None:
+    raise Interrupted()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=PROJECT_ROOT, help="the book's folder (default: this project)")
+    parser.add_argument("--format", action="append", choices=FORMATS, help="html and/or pdf (default: both, published)")
+    parser.add_argument("--jb-flags", required=True, help="jupyter-book's flags: the Makefile's JB_FLAGS")
+    parser.add_argument("--fresh", action="store_true", help="ignore the execution cache")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="notebooks executed at once")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    formats = [fmt for fmt in FORMATS if fmt in (args.format or FORMATS)]
+    signal.signal(signal.SIGTERM, _raise_interrupted)
+    try:
+        with Lock(root / "_build" / ".lock"):
+            try:
+                print(run(root, formats, shlex.split(args.jb_flags), args.fresh, args.workers), flush=True)
+                return 0
+            except BuildFailed as error:
+                print(f"build failed: {error}\nnothing published; {_still_published(root, formats)}",
+                      file=sys.stderr, flush=True)
+                return 1
+            except (KeyboardInterrupt, Interrupted):
+                print(f"build interrupted: nothing published; {_still_published(root, formats)}",
+                      file=sys.stderr, flush=True)
+                return 130
+    except BuildFailed as error:  # the lock is held by another build
+        print(f"build not started: {error}\nnothing published; {_still_published(root, formats)}",
+              file=sys.stderr, flush=True)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

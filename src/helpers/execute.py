@@ -1,0 +1,277 @@
+"""Executing the book's notebooks: in parallel, each once, with a trace of what it read.
+
+The build does not let Sphinx execute notebooks. It executes them here, before Sphinx runs, so
+that
+
+* independent notebooks run side by side (one kernel per core), and pages marked
+  ``"book": {"execute_last": true}`` in their notebook metadata (the ledger) run after all others,
+  with this build's executions of the other pages to read;
+* a notebook is executed again only when something it used changed. Each successful execution
+  leaves a *trace*: the SHA-256 of the notebook's code and text, of the environment (Python,
+  the lock, the execution settings) and of every input it used: data files read through
+  ``helpers``, the ``helpers`` modules its kernel imported, facts of the build it showed (the
+  commit), and other pages' executions. The trace is written only after the execution
+  succeeded, in one atomic rename, and is trusted only if every hash still matches; a failed or
+  killed build therefore never leaves a trace that a later build could wrongly trust.
+
+A touched file with the same bytes changes no hash and re-executes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from helpers.toc import Page
+
+#: Code run in each kernel after the notebook: records the ``helpers`` modules it imported.
+RECORD_IMPORTS = "import helpers.paths as _book_paths\n_book_paths.record_imported_helpers()"
+
+
+class ExecutionFailed(Exception):
+    """One or more notebooks failed; the message names each notebook, cell and error."""
+
+
+def sha256_bytes(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    try:
+        return sha256_bytes(Path(path).read_bytes())
+    except OSError:
+        return "missing"
+
+
+def source_digest(notebook) -> str:
+    """Hash of what a notebook *is* (its cells' kinds, sources and metadata), not its outputs."""
+    cells = [[cell.cell_type, cell.source, cell.get("metadata", {})] for cell in notebook.cells]
+    meta = {k: notebook.metadata.get(k) for k in ("kernelspec", "book", "mystnb")}
+    return sha256_bytes(json.dumps([cells, meta], sort_keys=True).encode("utf-8"))
+
+
+def executes_last(notebook) -> bool:
+    return bool(notebook.metadata.get("book", {}).get("execute_last"))
+
+
+def tidy(notebook) -> None:
+    """Drop what differs between runs without meaning anything (execution timestamps)."""
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
+
+
+@dataclass
+class Inputs:
+    """What executions may depend on, as fixed at the start of one build.
+
+    ``resolve`` maps the path a kernel logged to a stable name and its hash: data files are
+    named relative to the data folder (the build executes on a snapshot of it), ``helpers``
+    modules relative to the package, executions of other pages by page.
+    """
+
+    data_snapshot: Path
+    executed: Path
+    package: Path
+    facts: dict[str, str]
+    code: dict[str, str] = field(default_factory=dict)  # helpers module name -> hash at build start
+
+    def resolve(self, logged: str) -> tuple[str, str]:
+        if logged.startswith("fact:"):
+            name = logged[len("fact:"):]
+            return logged, sha256_bytes(self.facts.get(name, "").encode("utf-8"))
+        raw, _, part = logged.partition("#")
+        path = Path(raw)
+        for prefix, base in (("data/", self.data_snapshot), ("executed/", self.executed), ("helpers/", self.package)):
+            if path.is_relative_to(base):
+                name = prefix + path.relative_to(base).as_posix() + (f"#{part}" if part else "")
+                return name, self.digest(name)
+        return "file:" + logged, self.digest("file:" + logged)
+
+    def digest(self, name: str) -> str:
+        """The current hash of a named input (as of this build's snapshot)."""
+        if name.startswith("fact:"):
+            return sha256_bytes(self.facts.get(name[len("fact:"):], "").encode("utf-8"))
+        raw, _, part = name.partition("#")
+        kind, _, rest = raw.partition("/")
+        if kind == "helpers" and rest in self.code:
+            return self.code[rest]
+        base = {"data": self.data_snapshot, "executed": self.executed, "helpers": self.package}.get(kind)
+        path = base / rest if base is not None else Path(raw[len("file:"):])
+        if not part:
+            return sha256_file(path)
+        try:
+            resources = json.loads(path.read_text(encoding="utf-8"))["resources"]
+        except (OSError, ValueError, KeyError):
+            return "missing"
+        entry = next((r for r in resources if r.get("name") == part), None)
+        return sha256_bytes(json.dumps(entry, sort_keys=True).encode("utf-8"))
+
+
+@dataclass
+class Trace:
+    """What one successful execution of a page used, with hashes (see the module docstring)."""
+
+    source: str
+    environment: str
+    inputs: dict[str, str]
+    result: str  # file name of the executed notebook in the cache
+
+    def holds(self, source: str, environment: str, inputs: Inputs) -> bool:
+        return (self.source == source and self.environment == environment
+                and all(inputs.digest(name) == digest for name, digest in self.inputs.items()))
+
+
+class Cache:
+    """Executed notebooks and their traces under ``_build/cache``; every write is atomic."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        (self.root / "traces").mkdir(parents=True, exist_ok=True)
+        (self.root / "notebooks").mkdir(parents=True, exist_ok=True)
+
+    def _trace_path(self, docname: str) -> Path:
+        return self.root / "traces" / (docname.replace("/", "__") + ".json")
+
+    def trace(self, docname: str) -> Trace | None:
+        try:
+            return Trace(**json.loads(self._trace_path(docname).read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            return None  # none, or unreadable: execute again
+
+    def notebook(self, trace: Trace) -> bytes | None:
+        path = self.root / "notebooks" / trace.result
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        return raw if sha256_bytes(raw) == trace.result.removesuffix(".ipynb") else None
+
+    def store(self, docname: str, raw: bytes, trace_fields: dict) -> None:
+        name = sha256_bytes(raw) + ".ipynb"
+        _atomic_write(self.root / "notebooks" / name, raw)
+        _atomic_write(self._trace_path(docname), json.dumps({**trace_fields, "result": name}, indent=1,
+                                                            sort_keys=True).encode("utf-8"))
+
+    def prune(self, keep: set[str]) -> None:
+        """Remove executed notebooks no trace refers to."""
+        for path in (self.root / "notebooks").iterdir():
+            if path.name not in keep:
+                path.unlink(missing_ok=True)
+
+
+def _atomic_write(path: Path, raw: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(raw)
+    os.replace(temporary, path)
+
+
+@dataclass
+class Job:
+    page: Page
+    stage_path: Path  # where the notebook sits in the staged book (it runs in that folder)
+    notebook: object
+    source: str
+
+
+def _describe_error(page: Page, notebook, error: Exception) -> str:
+    """``chapters/x.ipynb, cell 4: ZeroDivisionError: division by zero``."""
+    for index, cell in enumerate(notebook.cells, start=1):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                return f"{page.docname}.ipynb, cell {index}: {output.get('ename')}: {output.get('evalue')}"
+    first = str(error).strip().splitlines()
+    return f"{page.docname}.ipynb: {type(error).__name__}: {first[-1] if first else ''}"
+
+
+def _stderr_outputs(notebook) -> list[str]:
+    found = []
+    for index, cell in enumerate(notebook.cells, start=1):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                found.append(f"cell {index} wrote to stderr: {output.get('text', '').strip()[:300]}")
+    return found
+
+
+async def _run(job: Job, env: dict[str, str], deps_log: Path, timeout: int) -> None:
+    from nbclient import NotebookClient
+
+    notebook = job.notebook
+    notebook.cells.append(nbformat.v4.new_code_cell(RECORD_IMPORTS))
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=False,
+                            resources={"metadata": {"path": str(job.stage_path.parent)}})
+    deps_log.write_text("", encoding="utf-8")
+    try:
+        await client.async_execute(env={**env, "BOOK_DEPS_FILE": str(deps_log)})
+    finally:
+        notebook.cells.pop()
+
+
+def execute(jobs: list[Job], cache: Cache, inputs: Inputs, environment: str, env: dict[str, str],
+            workdir: Path, timeout: int, workers: int, log=print) -> dict[str, bytes]:
+    """Execute (or take from the cache) every job's notebook; return executed notebooks by page.
+
+    Independent notebooks run ``workers`` at a time; those marked ``execute_last`` run after all
+    others have finished. Raises :class:`ExecutionFailed` naming every failed notebook.
+    """
+    results: dict[str, bytes] = {}
+    failures: list[str] = []
+    (workdir / "deps").mkdir(parents=True, exist_ok=True)
+    inputs.executed.mkdir(parents=True, exist_ok=True)
+
+    def reuse(job: Job) -> bool:
+        trace = cache.trace(job.page.docname)
+        if trace is None or not trace.holds(job.source, environment, inputs):
+            return False
+        raw = cache.notebook(trace)
+        if raw is None:
+            return False
+        results[job.page.docname] = raw
+        (inputs.executed / f"{job.page.docname}.ipynb").parent.mkdir(parents=True, exist_ok=True)
+        (inputs.executed / f"{job.page.docname}.ipynb").write_bytes(raw)
+        return True
+
+    async def one(job: Job, gate: asyncio.Semaphore) -> None:
+        async with gate:
+            if reuse(job):
+                log(f"[execute] {job.page.docname}: unchanged, reusing its execution")
+                return
+            log(f"[execute] executing {job.page.docname}")
+            deps_log = workdir / "deps" / (job.page.docname.replace("/", "__") + ".txt")
+            try:
+                await _run(job, env, deps_log, timeout)
+            except Exception as error:  # noqa: BLE001 - every failure is reported, by notebook
+                failures.append(_describe_error(job.page, job.notebook, error))
+                return
+            problems = _stderr_outputs(job.notebook)
+            if problems:
+                failures.extend(f"{job.page.docname}.ipynb: {p}" for p in problems)
+                return
+            tidy(job.notebook)
+            raw = nbformat.writes(job.notebook).encode("utf-8")
+            logged = {line for line in deps_log.read_text(encoding="utf-8").splitlines() if line}
+            used = dict(inputs.resolve(line) for line in sorted(logged))
+            cache.store(job.page.docname, raw, {"source": job.source, "environment": environment, "inputs": used})
+            results[job.page.docname] = raw
+            target = inputs.executed / f"{job.page.docname}.ipynb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(raw)
+
+    async def run_all() -> None:
+        gate = asyncio.Semaphore(max(1, workers))
+        first = [job for job in jobs if not executes_last(job.notebook)]
+        last = [job for job in jobs if executes_last(job.notebook)]
+        await asyncio.gather(*(one(job, gate) for job in first))
+        if failures:
+            return  # pages that read the others' executions cannot be right
+        await asyncio.gather(*(one(job, gate) for job in last))
+
+    asyncio.run(run_all())
+    if failures:
+        raise ExecutionFailed("\n".join(failures))
+    return results

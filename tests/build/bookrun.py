@@ -1,0 +1,94 @@
+"""Running the book's build on a test book, as `make book` runs it on the real one."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from helpers.paths import PROJECT_ROOT
+
+BOOKS = Path(__file__).resolve().parents[1] / "books"
+
+
+def make_var(name: str) -> str:
+    """A variable of the project's Makefile (the build flags live there, and only there)."""
+    return subprocess.run(["make", "-s", "--no-print-directory", f"print-{name}"], cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def copy_book(name: str, target: Path) -> Path:
+    """A test book from tests/books/ with its own copy of the project's data/."""
+    shutil.copytree(BOOKS / name, target)
+    shutil.copytree(PROJECT_ROOT / "data", target / "data")
+    return target
+
+
+def command(book: Path, formats: tuple[str, ...] = ("html", "pdf")) -> list[str]:
+    cmd = [sys.executable, "-m", "helpers.build", "--root", str(book), "--jb-flags", make_var("JB_FLAGS")]
+    for fmt in formats:
+        cmd += ["--format", fmt]
+    return cmd
+
+
+def environment(book: Path) -> dict[str, str]:
+    return {**os.environ, "BOOK_DATA_DIR": str(book / "data"), "PYTHONUNBUFFERED": "1"}
+
+
+def build(book: Path, formats: tuple[str, ...] = ("html", "pdf")) -> subprocess.CompletedProcess:
+    return subprocess.run(command(book, formats), env=environment(book), capture_output=True, text=True, timeout=900)
+
+
+def start(book: Path, log: Path, formats: tuple[str, ...] = ("html", "pdf")) -> subprocess.Popen:
+    """A build running in the background (its own process group), its output going to ``log``."""
+    handle = open(log, "w", encoding="utf-8")
+    return subprocess.Popen(command(book, formats), env=environment(book), stdout=handle, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def kill_when(process: subprocess.Popen, log: Path, marker: str, delay: float, signum: int, timeout: float = 600) -> None:
+    """Send ``signum`` to the build's whole process group ``delay`` seconds after ``marker`` is logged."""
+    deadline = time.monotonic() + timeout
+    while marker not in log.read_text(encoding="utf-8", errors="replace"):
+        if process.poll() is not None:
+            raise AssertionError(f"the build ended before {marker!r}:\n{log.read_text()[-3000:]}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {marker!r} within {timeout} s")
+        time.sleep(0.05)
+    time.sleep(delay)
+    if signum == signal.SIGKILL:
+        os.killpg(process.pid, signal.SIGKILL)  # nothing in the group survives, as with a lost machine
+    else:
+        os.kill(process.pid, signum)  # as a user's Ctrl-C or a CI time-out reaches the build
+    process.wait(timeout=120)
+
+
+def published(book: Path) -> Path:
+    return book / "_build" / "html"
+
+
+def published_pdf(book: Path) -> Path:
+    return book / "_build" / "pdf" / "book.pdf"
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def edit_value(book: Path, table: str, old: str, new: str) -> None:
+    """Change one value in a test book's table and record its hash, as an intended edit would."""
+    path = book / "data" / f"{table}.csv"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "helpers.datapackage", "--update"], env=environment(book), check=True,
+                   capture_output=True)
+
+
+def shell_quote(cmd: list[str]) -> str:
+    return " ".join(shlex.quote(c) for c in cmd)

@@ -1,0 +1,56 @@
+"""Rebuilds re-execute exactly the pages whose inputs changed, judged by content, never by time."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.build import bookrun
+from tests.build.test_integrity import built_book, page  # noqa: F401 - the shared built small book
+
+pytestmark = pytest.mark.build
+
+
+@pytest.fixture
+def book(built_book: Path, tmp_path: Path) -> Path:  # noqa: F811
+    target = tmp_path / "book"
+    shutil.copytree(built_book, target, symlinks=True)
+    return target
+
+
+def executed(output: str) -> set[str]:
+    return {line.split("executing ", 1)[1].strip() for line in output.splitlines() if "[execute] executing " in line}
+
+
+def test_nothing_changed_builds_nothing(book: Path):
+    result = bookrun.build(book)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "nothing changed" in result.stdout and "jupyter-book" not in result.stdout
+
+
+def test_a_touched_file_with_the_same_bytes_changes_nothing(book: Path):
+    table = book / "data" / "casualties.csv"
+    os.utime(table, (1, 1))
+    result = bookrun.build(book)
+    assert result.returncode == 0 and "nothing changed" in result.stdout
+
+
+def test_an_edited_table_re_executes_only_the_pages_that_read_it(book: Path):
+    bookrun.edit_value(book, "territory", ",2700,", ",2800,")
+    result = bookrun.build(book)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    # index reads territory; the ledger page reads index's execution; deaths and how_to_cite do not
+    assert executed(result.stdout) == {"index", "chapters/numbers"}
+    assert "2,800" in page(book, "index")
+
+
+def test_a_new_build_date_re_executes_only_the_pages_that_show_it(book: Path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1893456000")  # 1 January 2030
+    result = bookrun.build(book)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    # how_to_cite shows the date; the ledger page reads how_to_cite's execution; nothing else
+    assert executed(result.stdout) == {"chapters/how_to_cite", "chapters/numbers"}
+    assert "built 2030-01-01" in page(book, "chapters/how_to_cite")

@@ -1,0 +1,206 @@
+"""A wrong book is never published: failures, interruptions and concurrent runs (issue 12).
+
+Each test runs the real build (``python -m helpers.build``, what ``make book`` runs) on the small
+book in ``tests/books/small`` with its own copy of ``data/``, and checks what got published.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests.build import bookrun
+
+pytestmark = pytest.mark.build
+
+
+@pytest.fixture(scope="module")
+def built_book(tmp_path_factory) -> Path:
+    """The small book, built and published once (both formats); tests copy it."""
+    book = bookrun.copy_book("small", tmp_path_factory.mktemp("built") / "book")
+    result = bookrun.build(book)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return book
+
+
+@pytest.fixture
+def book(built_book: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "book"
+    shutil.copytree(built_book, target, symlinks=True)
+    return target
+
+
+def page(book: Path, name: str) -> str:
+    return (bookrun.published(book) / f"{name}.html").read_text(encoding="utf-8")
+
+
+def release_of(book: Path) -> str:
+    return os.path.realpath(bookrun.published(book))
+
+
+def append_cell(path: Path, cell) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells.append(cell)
+    nbformat.write(notebook, path)
+
+
+def ledger_values(book: Path) -> dict[str, str]:
+    rows = json.loads((bookrun.published(book) / "numbers.json").read_text(encoding="utf-8"))
+    return {row["key"]: row["value"] for row in rows}
+
+
+# 1. A rebuild after a failed build fails again (nothing of the failure is trusted later).
+
+@pytest.mark.parametrize("failure", ["raising_cell", "dangling_figure", "unresolved_reference"])
+def test_a_rebuild_after_a_failure_fails_again(book: Path, failure: str):
+    before = release_of(book)
+    if failure == "raising_cell":
+        append_cell(book / "chapters" / "deaths.ipynb", nbformat.v4.new_code_cell("raise RuntimeError('broken on purpose')"))
+        expected = "broken on purpose"
+    elif failure == "dangling_figure":
+        notebook = book / "index.ipynb"
+        notebook.write_text(notebook.read_text(encoding="utf-8").replace("isw_russian_gain_2024_ytd", "no_such_figure"),
+                            encoding="utf-8")
+        expected = "no_such_figure"
+    else:
+        append_cell(book / "index.ipynb", nbformat.v4.new_markdown_cell("See [a page that does not exist](missing_page)."))
+        expected = "missing_page"
+    for formats in [("html", "pdf"), ("html", "pdf"), ("html",)]:
+        result = bookrun.build(book, formats)
+        assert result.returncode != 0, f"{formats} succeeded after a failure:\n{result.stdout[-3000:]}"
+        assert expected in result.stdout + result.stderr
+        assert "nothing published" in result.stderr
+        assert release_of(book) == before  # the previous book is still the one published
+
+
+# 2. An interrupted build never leaves state that a later build trusts.
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT], ids=["KILL", "TERM", "INT"])
+def test_an_interrupted_build_leaves_no_stale_numbers(book: Path, tmp_path: Path, signum: int):
+    bookrun.edit_value(book, "territory", ",2700,", ",2800,")
+    log = tmp_path / "interrupted.log"
+    process = bookrun.start(book, log)
+    bookrun.kill_when(process, log, "pickling environment", 0.5, signum)
+    assert process.returncode != 0
+    assert "2,700" in page(book, "index")  # the previous book is still published, whole
+
+    result = bookrun.build(book)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert "2,800" in page(book, "index") and "2,700" not in page(book, "index")
+    assert ledger_values(book)["gain_2024"] == "2,800"
+    assert "2,800" in page(book, "chapters/numbers")
+    assert "2,800" in bookrun.pdf_text(bookrun.published_pdf(book))
+
+
+# 3. An interrupted LaTeX run does not wedge later PDF builds.
+
+def test_an_interrupted_latex_run_does_not_wedge_the_pdf(book: Path, tmp_path: Path):
+    bookrun.edit_value(book, "territory", ",2700,", ",2900,")
+    log = tmp_path / "latex.log"
+    process = bookrun.start(book, log)
+    bookrun.kill_when(process, log, "Run number 1 of rule", 0.7, signal.SIGKILL)
+    result = bookrun.build(book)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert "2,900" in bookrun.pdf_text(bookrun.published_pdf(book))
+
+
+# 4. The ledger page and How to cite come from this build's executions.
+
+def test_the_ledger_page_shows_this_builds_values(book: Path):
+    bookrun.edit_value(book, "territory", ",2700,", ",3100,")
+    # a stored output tampered with: whatever the committed notebook says, the build recomputes
+    notebook = nbformat.read(book / "chapters" / "deaths.ipynb", as_version=4)
+    for output in notebook.cells[1].get("outputs", []):
+        output.get("data", {}).update({"application/papermill.record/text/plain": "'9,999'"})
+    nbformat.write(notebook, book / "chapters" / "deaths.ipynb")
+
+    result = bookrun.build(book)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    values = ledger_values(book)
+    assert values["gain_2024"] == "3,100"
+    numbers_page = page(book, "chapters/numbers")
+    assert "3,100" in numbers_page and "2,700" not in numbers_page
+    assert "9,999" not in numbers_page and values["named_deaths"] == "78,329"
+
+
+def git(book: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(book), *args], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_how_to_cite_names_the_commit_the_book_was_built_from(book: Path):
+    shutil.rmtree(book / "_build")
+    (book / ".gitignore").write_text("_build/\n", encoding="utf-8")
+    git(book, "init", "-q")
+    git(book, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
+    git(book, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "first")
+    assert bookrun.build(book, ("html", "pdf")).returncode == 0
+    first = git(book, "rev-parse", "--short=12", "HEAD")
+    assert f"commit {first}" in page(book, "chapters/how_to_cite")
+
+    (book / "chapters" / "bibliography.md").write_text(
+        (book / "chapters" / "bibliography.md").read_text(encoding="utf-8") + "\nSources as cited.\n", encoding="utf-8")
+    result = bookrun.build(book)
+    assert "+local changes" in page(book, "chapters/how_to_cite")  # the tree differs from the commit
+    git(book, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-am", "second")
+    second = git(book, "rev-parse", "--short=12", "HEAD")
+    result = bookrun.build(book)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    shown = page(book, "chapters/how_to_cite")
+    assert f"commit {second}" in shown and "+local changes" not in shown
+    assert f"commit {second}" in page(book, "index")  # the footer of every page
+
+
+# 5. One release holds HTML, PDF and data, switched in one step; partial releases never count.
+
+def test_html_pdf_and_data_are_one_release(book: Path):
+    html = Path(release_of(book))
+    pdf = Path(os.path.realpath(bookrun.published_pdf(book)))
+    assert pdf.parent.parent == html.parent  # one release folder holds both formats
+    assert (html / "data" / "territory.csv").read_bytes() == (book / "data" / "territory.csv").read_bytes()
+
+
+def test_a_killed_publish_never_becomes_the_previous_release(book: Path):
+    releases = Path(release_of(book)).parent.parent
+    complete = Path(release_of(book)).parent
+    partial = releases / (complete.name[:-1] + "9")  # sorts after the complete one
+    partial.mkdir()
+    (partial / "html").mkdir()  # as a publish killed while copying leaves it
+    bookrun.edit_value(book, "territory", ",2700,", ",2750,")
+    result = bookrun.build(book)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert not partial.exists()
+    assert complete.exists()  # the previous complete release is kept, the partial one is not
+
+
+# Two builds at once in one clone.
+
+def test_a_second_build_at_the_same_time_does_not_interleave(book: Path, tmp_path: Path):
+    bookrun.edit_value(book, "territory", ",2700,", ",2650,")
+    log = tmp_path / "first.log"
+    first = bookrun.start(book, log)
+    deadline = time.monotonic() + 120
+    while "executing" not in log.read_text(encoding="utf-8") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    second = bookrun.build(book)
+    assert second.returncode != 0
+    assert "another build" in second.stderr
+    assert first.wait(timeout=600) == 0, log.read_text()[-3000:]
+    assert "2,650" in page(book, "index")
+
+
+def test_a_failed_build_says_why_and_what_is_still_published(book: Path):
+    append_cell(book / "chapters" / "deaths.ipynb", nbformat.v4.new_code_cell("1 / 0"))
+    result = bookrun.build(book)
+    assert result.returncode != 0
+    message = result.stderr
+    assert "chapters/deaths.ipynb" in message and "ZeroDivisionError" in message
+    assert re.search(r"nothing published; the published book is still release \S+", message)
