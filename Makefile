@@ -16,7 +16,7 @@ JB_FLAGS := -W -n --keep-going
 # execution only while the content hashes of everything it read still match), runs Sphinx with
 # JB_FLAGS in a fresh folder, and publishes HTML, PDF and data as one release, or nothing.
 # FRESH=1 ignores the execution cache.
-BUILD := $(PY) -m helpers.build --jb-flags "$(JB_FLAGS)" $(if $(FRESH),--fresh,)
+BUILD := $(PY) -m helpers.book.build --jb-flags "$(JB_FLAGS)" $(if $(FRESH),--fresh,)
 # The ledger page (chapters/numbers) reads the other notebooks' outputs: it runs last.
 NOTEBOOKS := index.ipynb $(filter-out chapters/numbers.ipynb,$(sort $(wildcard chapters/*.ipynb))) chapters/numbers.ipynb
 NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
@@ -46,7 +46,7 @@ setup: $(STAMP)
 
 # Stops with a file/line/column/rule message before anything is executed.
 validate: $(STAMP)
-	$(PY) -m helpers.validate
+	$(PY) -m helpers.data.validate
 
 # A quick look at the HTML alone, in _build/preview/html; only `make book` publishes.
 html: $(STAMP)
@@ -72,7 +72,7 @@ book: $(STAMP) pdf-deps
 	$(BUILD)
 
 notebooks: validate
-	$(PY) -m helpers.notebooks execute $(NOTEBOOKS)
+	$(PY) -m helpers.book.notebooks execute $(NOTEBOOKS)
 
 unit: validate pdf-deps
 	$(PY) -m pytest tests --ignore=tests/publish
@@ -94,7 +94,7 @@ publish-tests: browser-deps
 test: unit nbval book publish-tests
 
 datapackage: $(STAMP)
-	$(PY) -m helpers.datapackage --update
+	$(PY) -m helpers.data.datapackage --update
 
 # Raw inputs are read from $(SHARED) (never committed); DOWNLOAD=dir fetches missing snapshots
 # from the manifest's upstream URLs. Every file is checked against its sha256 first.
@@ -104,11 +104,11 @@ derive: $(STAMP)
 
 # Speed and size measurements (not tests): medians of BENCH_RUNS runs; see src/helpers/bench.py.
 bench: $(STAMP)
-	$(PY) -m helpers.bench
+	$(PY) -m helpers.book.bench
 
 # The vega runtime for offline charts: pinned npm packages, verified, committed under _static/vendor/.
 vendor: $(STAMP)
-	$(PY) -m helpers.vendor
+	$(PY) -m helpers.book.vendor
 
 lock: $(STAMP)
 	$(PY) -m pip install --quiet uv

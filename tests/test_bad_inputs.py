@@ -1,4 +1,4 @@
-"""Every kind of corruption stops ``helpers.load`` (and the build) with a located message."""
+"""Every kind of corruption stops ``helpers.data.load`` (and the build) with a located message."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from corruptions import CORRUPTIONS, Corruption, set_cell
-from helpers.errors import DataValidationError
-from helpers.load import load
+from helpers.data.errors import DataValidationError
+from helpers.data.load import load
 from helpers.paths import PROJECT_ROOT
 
 IDS = [c.name for c in CORRUPTIONS]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cffconvert import Citation
 
-from helpers import provenance
+from helpers.book import provenance
 from helpers.paths import PROJECT_ROOT
 
 

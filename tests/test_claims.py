@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from frames import figure_frame
-from helpers import claims, kursk
-from helpers.load import load
+from helpers.analysis import claims, kursk
+from helpers.data.load import load
 
 
 def areas(*rows):

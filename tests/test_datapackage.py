@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import json
 
-from helpers import datapackage, docs, schemas
+from helpers.data import datapackage, schemas
+from helpers.present import docs
 from helpers.paths import PROJECT_ROOT
 
 DESCRIPTOR = PROJECT_ROOT / "data" / "datapackage.json"

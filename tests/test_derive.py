@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import derive, schemas
-from helpers.load import load
+from helpers.data import schemas
+from helpers.derive import pipeline
+from helpers.data.load import load
 from helpers.paths import PROJECT_ROOT
 
 SHARED = PROJECT_ROOT.parent / "shared" / "data"
@@ -20,13 +21,13 @@ HAVE_SHARED = (SHARED / "deepstate" / "manifest.csv").exists() and (SHARED / "is
 
 @pytest.mark.skipif(not HAVE_SHARED, reason="../shared/data not present")
 def test_recomputed_tables_equal_the_committed_ones(tmp_path: Path):
-    texts = derive.derive(SHARED, tmp_path)
-    for table in derive.DERIVED_TABLES:
+    texts = pipeline.derive(SHARED, tmp_path)
+    for table in pipeline.DERIVED_TABLES:
         committed = (PROJECT_ROOT / "data" / f"{table}.csv").read_text(encoding="utf-8")
         assert texts[table] == committed, f"data/{table}.csv differs from a fresh `make derive`"
 
 
-@pytest.mark.parametrize("table", derive.DERIVED_TABLES)
+@pytest.mark.parametrize("table", pipeline.DERIVED_TABLES)
 def test_committed_derived_tables_pass_their_schemas(table):
     frame = load(table)
     assert len(frame) > 0
@@ -63,16 +64,16 @@ def test_a_file_that_differs_from_its_manifest_is_refused(tmp_path: Path):
     row = tiny_snapshot(tmp_path, "1731879138.geojson")
     write_manifest(tmp_path, [row])
     (tmp_path / row["file"]).write_bytes(b'{"type": "FeatureCollection", "features": []}')
-    with pytest.raises(derive.InputError, match=r"1731879138.geojson: sha256 .* does not match the manifest"):
-        derive.deepstate_tables(tmp_path)
+    with pytest.raises(pipeline.InputError, match=r"1731879138.geojson: sha256 .* does not match the manifest"):
+        pipeline.deepstate_tables(tmp_path)
 
 
 def test_a_missing_file_says_how_to_fetch_it(tmp_path: Path):
     row = tiny_snapshot(tmp_path, "1731879138.geojson")
     write_manifest(tmp_path, [row])
     (tmp_path / row["file"]).unlink()
-    with pytest.raises(derive.InputError, match="DOWNLOAD"):
-        derive.deepstate_tables(tmp_path)
+    with pytest.raises(pipeline.InputError, match="DOWNLOAD"):
+        pipeline.deepstate_tables(tmp_path)
 
 
 def test_download_fetches_from_the_manifest_url_and_verifies(tmp_path: Path):
@@ -83,16 +84,16 @@ def test_download_fetches_from_the_manifest_url_and_verifies(tmp_path: Path):
     local.mkdir()
     write_manifest(local, [row])
     fetched = tmp_path / "fetched"
-    derive.fetch(derive.read_manifest(local)[0], fetched)
+    pipeline.fetch(pipeline.read_manifest(local)[0], fetched)
     assert (fetched / row["file"]).read_bytes() == (upstream / row["file"]).read_bytes()
-    assert derive.verified_bytes(derive.read_manifest(local)[0], fetched)
+    assert pipeline.verified_bytes(pipeline.read_manifest(local)[0], fetched)
 
 
 def test_isw_file_must_be_the_one_derived_from(tmp_path: Path):
     path = tmp_path / "daily_areas.json"
     path.write_text("[]", encoding="utf-8")
-    with pytest.raises(derive.InputError, match="not the one this book was derived from"):
-        derive.isw_table(path)
+    with pytest.raises(pipeline.InputError, match="not the one this book was derived from"):
+        pipeline.isw_table(path)
 
 
 @pytest.mark.skipif(not HAVE_SHARED, reason="../shared/data not present")
@@ -101,5 +102,5 @@ def test_cli_reports_a_bad_input_without_traceback(tmp_path: Path, capsys):
     shutil.copytree(SHARED / "isw_derived", shared / "isw_derived")
     (shared / "deepstate").mkdir()
     write_manifest(shared / "deepstate", [tiny_snapshot(shared / "deepstate", "1.geojson") | {"sha256": "0" * 64}])
-    assert derive.main(["--shared", str(shared), "--out", str(tmp_path / "out")]) == 1
+    assert pipeline.main(["--shared", str(shared), "--out", str(tmp_path / "out")]) == 1
     assert "sha256" in capsys.readouterr().err

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from frames import figure_frame
-from helpers.figures import figure, implied_total, per_day, ratio, share_of
-from helpers.load import load
+from helpers.data.sourced import figure, implied_total, per_day, ratio, share_of
+from helpers.data.load import load
 
 
 T = figure_frame(

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from helpers import ledger
+from helpers.book import ledger
 from helpers.paths import PROJECT_ROOT
 
 
@@ -43,6 +43,34 @@ def test_lineage_follows_variables_back_to_loads_and_figures(tmp_path: Path):
     assert rows["r"]["source_keys"] == ["bbc2024gains", "deepstatemap"]
     assert rows["r"]["unit"] == "ratio"
     assert rows["c"]["tables"] == [] and rows["c"]["unit"] == "km²"
+
+
+def test_lineage_includes_tables_a_helper_loads_itself(tmp_path: Path):
+    nb = notebook_with(
+        ["audit = claims.audit(load(\"claims\"), claims.default_context())",
+         'n = (audit["verdict"] == "consistent").sum()\nglue_text("n", fmt_int(n))'],
+        "{glue:text}`n` claims.",
+        {"n": "6"},
+    )
+    path = tmp_path / "page.ipynb"
+    nbformat.write(nb, path)
+    (row,) = ledger.entries(path, "page")
+    assert set(row["tables"]) == {"claims", "territory", "kursk", "casualties", "deepstate_areas", "deepstate_changes",
+                                  "isw_areas", "mz_headline_totals", "mz_period_counts", "events"}
+
+
+def test_a_helper_that_loads_a_table_it_did_not_declare_is_stopped():
+    from helpers.data.load import UndeclaredRead, load, reads
+
+    namespace = {"__name__": "helpers.analysis.example", "load": load, "reads": reads}
+    exec("def undeclared():\n    return load('events')\n\n"
+         "@reads('territory')\ndef declared_other():\n    return load('events')\n\n"
+         "@reads('events')\ndef declared():\n    return load('events')\n", namespace)
+    with pytest.raises(UndeclaredRead, match="helpers.analysis.example.undeclared loads 'events'"):
+        namespace["undeclared"]()
+    with pytest.raises(UndeclaredRead):
+        namespace["declared_other"]()
+    assert len(namespace["declared"]()) > 0
 
 
 def test_a_glue_call_without_a_value_is_an_error(tmp_path: Path):

@@ -8,9 +8,9 @@ import io
 import pandas as pd
 import pytest
 
-from helpers import bibliography, schemas
-from helpers.errors import DataIssue, DataValidationError
-from helpers.load import load, readable_rule
+from helpers.data import bibliography, schemas
+from helpers.data.errors import DataIssue, DataValidationError
+from helpers.data.load import load, readable_rule
 
 
 @pytest.mark.parametrize("table", list(schemas.TABLES))

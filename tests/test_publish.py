@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from helpers import publish
+from helpers.book import publish
 
 
 def fake_html(root, text):

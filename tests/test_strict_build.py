@@ -28,7 +28,7 @@ def test_make_book_builds_with_the_strict_flags():
             ["make", "-n", "--no-print-directory", target],
             cwd=PROJECT_ROOT, capture_output=True, text=True, check=True,
         ).stdout
-        assert '-m helpers.build --jb-flags "-W -n --keep-going"' in dry_run
+        assert '-m helpers.book.build --jb-flags "-W -n --keep-going"' in dry_run
 
 
 def tiny_book(root: Path, markdown: str) -> Path:

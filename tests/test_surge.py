@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import surge
-from helpers.load import load
+from helpers.analysis import surge
+from helpers.data.load import load
 
 
 def changes_table():

@@ -9,14 +9,14 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from helpers import territory
+from helpers.derive import deepstate
 from helpers.paths import PROJECT_ROOT
 
 SNAPSHOTS = PROJECT_ROOT.parent / "shared" / "data" / "deepstate"
-_TO_LONLAT = Transformer.from_crs(territory.EQUAL_AREA_CRS, "EPSG:4326", always_xy=True)
+_TO_LONLAT = Transformer.from_crs(deepstate.EQUAL_AREA_CRS, "EPSG:4326", always_xy=True)
 
 # A point near Pokrovsk in EPSG:3035 metres, for building squares of known projected area.
-ORIGIN = territory._TO_EQUAL_AREA.transform(37.18, 48.28)
+ORIGIN = deepstate._TO_EQUAL_AREA.transform(37.18, 48.28)
 
 
 def square_lonlat(x_km: float, y_km: float, side_km: float, z: bool = False) -> list:
@@ -34,8 +34,8 @@ def feature(fill: str, *rings, kind: str = "Polygon", name: str = "test") -> dic
     return {"type": "Feature", "properties": {"fill": fill, "name": name}, "geometry": geometry}
 
 
-def snapshot(*features) -> territory.Snapshot:
-    return territory.parse_snapshot(json.dumps({"type": "FeatureCollection", "features": list(features)}).encode())
+def snapshot(*features) -> deepstate.Snapshot:
+    return deepstate.parse_snapshot(json.dumps({"type": "FeatureCollection", "features": list(features)}).encode())
 
 
 OCCUPIED, BEFORE, GREY, KURSK, KURSK_GREY = "#a52714", "#880e4f", "#bcaaa4", "#01579b", "#bdbdbd"
@@ -76,7 +76,7 @@ def test_classes_follow_the_legend_and_exclusions_are_dropped():
 
 
 def test_unknown_fill_stops_the_derivation():
-    with pytest.raises(territory.UnknownLegendError, match="#123456"):
+    with pytest.raises(deepstate.UnknownLegendError, match="#123456"):
         snapshot(feature("#123456", square_lonlat(0, 0, 10)))
 
 
@@ -111,21 +111,21 @@ def test_geometry_collections_and_non_polygons():
 def test_net_and_gross_change():
     start = snapshot(feature(OCCUPIED, square_lonlat(0, 0, 10))).occupied
     end = snapshot(feature(OCCUPIED, square_lonlat(4, 0, 10))).occupied  # moved 4 km east
-    delta = territory.change(start, end)
+    delta = deepstate.change(start, end)
     assert delta.gained == pytest.approx(40, rel=1e-3)
     assert delta.lost == pytest.approx(40, rel=1e-3)
     assert delta.net == pytest.approx(0, abs=0.01)
     grown = snapshot(feature(OCCUPIED, square_lonlat(0, 0, 10)), feature(OCCUPIED, square_lonlat(10, 0, 5))).occupied
-    assert territory.change(start, grown).net == pytest.approx(25, rel=1e-3)
-    assert territory.change(start, grown).lost == pytest.approx(0, abs=1e-6)
+    assert deepstate.change(start, grown).net == pytest.approx(25, rel=1e-3)
+    assert deepstate.change(start, grown).lost == pytest.approx(0, abs=1e-6)
 
 
 def test_equal_area_agrees_with_geodesic_area_on_a_large_polygon():
     # An oblast-sized lon/lat box with densified edges, in eastern Ukraine.
     box = shapely.segmentize(shapely.box(36.0, 47.0, 39.0, 49.5), 0.01)
-    projected = territory.area_km2(territory.to_equal_area(box))
-    geodesic = territory.geodesic_area_km2(box)
-    assert projected == pytest.approx(geodesic, rel=territory.GEODESIC_TOLERANCE)
+    projected = deepstate.area_km2(deepstate.to_equal_area(box))
+    geodesic = deepstate.geodesic_area_km2(box)
+    assert projected == pytest.approx(geodesic, rel=deepstate.GEODESIC_TOLERANCE)
     assert projected > 50_000  # sanity: roughly 225 km x 278 km
 
 
@@ -133,14 +133,14 @@ def test_equal_area_agrees_with_geodesic_area_on_a_large_polygon():
 def test_equal_area_agrees_with_geodesic_area_on_a_real_snapshot():
     raw = json.loads((SNAPSHOTS / "1731879138.geojson").read_text(encoding="utf-8"))  # 17 Nov 2024
     pieces = [
-        territory.polygonal(shapely.geometry.shape(f["geometry"]))
+        deepstate.polygonal(shapely.geometry.shape(f["geometry"]))
         for f in raw["features"]
         if f["geometry"]["type"] in ("Polygon", "MultiPolygon") and f["properties"].get("fill") == OCCUPIED
     ]
     occupied = shapely.union_all(pieces)
-    projected = territory.area_km2(territory.to_equal_area(occupied))
-    geodesic = sum(territory.geodesic_area_km2(p) for p in shapely.get_parts(occupied))
-    assert projected == pytest.approx(geodesic, rel=territory.GEODESIC_TOLERANCE)
+    projected = deepstate.area_km2(deepstate.to_equal_area(occupied))
+    geodesic = sum(deepstate.geodesic_area_km2(p) for p in shapely.get_parts(occupied))
+    assert projected == pytest.approx(geodesic, rel=deepstate.GEODESIC_TOLERANCE)
 
 
 @pytest.mark.skipif(not SNAPSHOTS.exists(), reason="../shared/data/deepstate not present")
@@ -155,12 +155,12 @@ def test_equal_area_agrees_with_geodesic_area_on_a_real_snapshot():
 )
 def test_place_coordinates_agree_with_the_front_line(place_id, file, occupied):
     """A check on the hand-entered coordinates: each town sits where the map says it should."""
-    from helpers.load import load
+    from helpers.data.load import load
 
     if not (SNAPSHOTS / file).exists():
         pytest.skip(f"{file} not present")
     place = load("places").set_index("place_id").loc[place_id]
-    point = territory.to_equal_area(shapely.Point(place["longitude"], place["latitude"]))
-    held = territory.read_snapshot(SNAPSHOTS / file).occupied
+    point = deepstate.to_equal_area(shapely.Point(place["longitude"], place["latitude"]))
+    held = deepstate.read_snapshot(SNAPSHOTS / file).occupied
     assert held.contains(point) is occupied
     assert held.distance(point) < 25_000  # every one of them was within 25 km of the front

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import text
+from helpers.present import text
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def test_glue_text_takes_only_formatted_strings(monkeypatch):
 
 
 def test_tables_are_numbered_myst_tables_with_row_labels():
-    from helpers import docs
+    from helpers.present import docs
 
     frame = pd.DataFrame({"2023": ["465", "a|b"]}, index=["ISW", "DeepState"])
     markdown = docs.table(frame, "A caption.", "tbl-x").data

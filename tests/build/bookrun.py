@@ -30,7 +30,7 @@ def copy_book(name: str, target: Path) -> Path:
 
 
 def command(book: Path, formats: tuple[str, ...] = ("html", "pdf")) -> list[str]:
-    cmd = [sys.executable, "-m", "helpers.build", "--root", str(book), "--jb-flags", make_var("JB_FLAGS")]
+    cmd = [sys.executable, "-m", "helpers.book.build", "--root", str(book), "--jb-flags", make_var("JB_FLAGS")]
     for fmt in formats:
         cmd += ["--format", fmt]
     return cmd
@@ -86,7 +86,7 @@ def edit_value(book: Path, table: str, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "helpers.datapackage", "--update"], env=environment(book), check=True,
+    subprocess.run([sys.executable, "-m", "helpers.data.datapackage", "--update"], env=environment(book), check=True,
                    capture_output=True)
 
 

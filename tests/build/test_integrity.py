@@ -1,6 +1,6 @@
 """A wrong book is never published: failures, interruptions and concurrent runs (issue 12).
 
-Each test runs the real build (``python -m helpers.build``, what ``make book`` runs) on the small
+Each test runs the real build (``python -m helpers.book.build``, what ``make book`` runs) on the small
 book in ``tests/books/small`` with its own copy of ``data/``, and checks what got published.
 """
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import ledger, toc
+from helpers.book import ledger, toc
 from helpers.paths import PROJECT_ROOT
 
 HTML = PROJECT_ROOT / "_build" / "html"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from helpers import ledger
+from helpers.book import ledger
 
 
 def test_numbers_json_matches_the_chapters(built_html):

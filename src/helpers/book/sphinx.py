@@ -5,13 +5,13 @@
   under jupyter-book, which redeclares a ``const`` and logs an error in every reader's console).
 
 Executing the notebooks, the ledger (``numbers.json``), publishing the data and the incremental
-logic are the build's (``helpers.build``), not Sphinx's: Sphinx runs on executed notebooks in a
+logic are the build's (``helpers.book.build``), not Sphinx's: Sphinx runs on executed notebooks in a
 fresh folder every time, so none of its saved state is ever reused.
 """
 
 from __future__ import annotations
 
-from helpers import provenance
+from helpers.book import provenance
 
 
 def _footer(app, config) -> None:

@@ -1,4 +1,4 @@
-"""``python -m helpers.build``: build the book from the current tree, publish it whole or not at all.
+"""``python -m helpers.book.build``: build the book from the current tree, publish it whole or not at all.
 
 ``make book`` runs this. One build, under a lock so that two cannot interleave in one clone:
 
@@ -7,13 +7,13 @@
    from exactly these inputs, stop: the book is current (no Sphinx, no kernel).
 2. Validate the data (the file/line/column/rule message stops the build here).
 3. Snapshot the data and stage the book in a fresh folder under ``_build/tmp/``.
-4. Execute the notebooks (``helpers.execute``): in parallel, reusing an earlier execution only
+4. Execute the notebooks (``helpers.book.execute``): in parallel, reusing an earlier execution only
    when its trace of content hashes still holds; the ledger page last.
 5. Run Sphinx (``jupyter-book build`` with the Makefile's strict flags, execution off) for HTML
    and LaTeX side by side, each in a fresh output folder, so no saved state or half-written
    LaTeX file from an earlier run is ever read again.
 6. Write ``numbers.json``/``numbers.csv`` from this build's executions, check that the tree did
-   not change while building, and publish HTML, PDF and data as one release (``helpers.publish``).
+   not change while building, and publish HTML, PDF and data as one release (``helpers.book.publish``).
 
 A failure or an interruption at any step publishes nothing and says why; the only state carried
 from one build to the next is the execution cache, whose entries are written atomically after
@@ -40,10 +40,10 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from helpers import execute, provenance, publish, toc
+from helpers.book import execute, provenance, publish, toc
 from helpers.paths import PROJECT_ROOT, data_dir
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]  # the helpers package
 FORMATS = ("html", "pdf")
 
 
@@ -189,14 +189,14 @@ class Sphinx:
 # --- the build ------------------------------------------------------------------------------------
 
 def _validate() -> None:
-    from helpers import validate
+    from helpers.data import validate
 
     if validate.main() != 0:
         raise BuildFailed("the data did not validate (see above)")
 
 
 def _ledger_files(executed: Path, root: Path, html: Path) -> None:
-    from helpers import ledger
+    from helpers.book import ledger
 
     rows = ledger.build(executed, ledger.pages_for(root))
     (html / "numbers.json").write_text(ledger.to_json(rows), encoding="utf-8")

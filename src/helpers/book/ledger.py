@@ -1,6 +1,6 @@
 """The ledger: every number the book shows, with where it came from.
 
-Each chapter glues its numbers through :func:`helpers.text.glue_text`. The ledger reads the
+Each chapter glues its numbers through :func:`helpers.present.text.glue_text`. The ledger reads the
 executed notebooks and, for every glued value, records its key, the text shown, its unit (read
 from the prose around it), the chapter, and its lineage: the ``load("table")`` and
 ``figure(table, "figure_id")`` calls its value depends on, found by following the variables of
@@ -8,9 +8,9 @@ the ``glue_text`` call back through the notebook's assignments (Python's ``ast``
 source keys of those figures and tables.
 
 During a book build the ledger is made from *this build's* executions (``BOOK_EXECUTED_DIR``,
-set by ``helpers.build``), never from the outputs stored in the committed notebooks: the ledger
+set by ``helpers.book.build``), never from the outputs stored in the committed notebooks: the ledger
 page and ``_build/html/numbers.json``/``numbers.csv`` show what the chapters show.
-``python -m helpers.ledger`` prints the ledger of the committed notebooks.
+``python -m helpers.book.ledger`` prints the ledger of the committed notebooks.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from helpers import toc
+from helpers.book import toc
 from helpers.paths import book_root
 
 GLUE_ROLE = re.compile(r"\{glue:text\}`([^`]+)`")
@@ -53,6 +53,31 @@ def _literal_args(call: ast.Call) -> list[str]:
     return [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
 
 
+def _readers() -> dict[str, frozenset[str]]:
+    """Helpers that load tables themselves (declared with ``@reads``), by function name."""
+    import importlib
+    import pkgutil
+
+    import helpers.analysis
+    import helpers.present
+    from helpers.data.load import READERS
+
+    for package in (helpers.analysis, helpers.present):
+        for module in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+            importlib.import_module(module.name)
+    return READERS
+
+
+def _tables_in(node: ast.AST) -> set[str]:
+    """Tables an expression reads: literal ``load("x")`` calls and declared readers it calls."""
+    readers = _readers()
+    tables = {t for c in _calls(node, "load") for t in _literal_args(c)[:1]}
+    for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+        name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", None)
+        tables |= readers.get(name, frozenset())
+    return tables
+
+
 class _Lineage:
     """Variables of a notebook and what each depends on (tables, figure ids, other variables)."""
 
@@ -75,13 +100,13 @@ class _Lineage:
             for target in targets:
                 for name in _names(target):
                     self.depends.setdefault(name, set()).update(_names(value) - {name})
-                    self.tables.setdefault(name, set()).update(t for c in _calls(value, "load") for t in _literal_args(c)[:1])
+                    self.tables.setdefault(name, set()).update(_tables_in(value))
                     self.figures.setdefault(name, set()).update(
                         f for c in _calls(value, "figure") for f in _literal_args(c)[:1]
                     )
 
     def resolve(self, expression: ast.AST) -> tuple[set[str], set[str]]:
-        tables = {t for c in _calls(expression, "load") for t in _literal_args(c)[:1]}
+        tables = _tables_in(expression)
         figures = {f for c in _calls(expression, "figure") for f in _literal_args(c)[:1]}
         seen, todo = set(), list(_names(expression))
         while todo:
@@ -135,7 +160,7 @@ class _Sources:
         self._frames: dict[str, pd.DataFrame] = {}
 
     def _frame(self, table: str) -> pd.DataFrame:
-        from helpers.load import load
+        from helpers.data.load import load
 
         if table not in self._frames:
             self._frames[table] = load(table)
@@ -166,7 +191,7 @@ def stored_values(notebook) -> dict[str, str]:
 def pages_for(root: Path) -> list[str]:
     """The pages whose glued numbers the ledger lists: every notebook in the table of contents
     except those that read the others' executions (the ledger page itself)."""
-    from helpers.execute import executes_last
+    from helpers.book.execute import executes_last
 
     return [page.docname for page in toc.notebooks(root)
             if not executes_last(nbformat.read(page.path, as_version=4))]

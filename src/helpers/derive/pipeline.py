@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import territory
+from helpers.derive import deepstate, general_staff, mediazona
 from helpers.paths import PROJECT_ROOT, data_dir, display_path
 
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
@@ -42,11 +42,11 @@ ISW_SOURCE = "sdspieg2026dashboard"
 
 AREA_METHOD = (
     f"Polygons classified by legend fill; repaired (make_valid), z dropped, unioned per class; "
-    f"area in {territory.EQUAL_AREA_NAME}"
+    f"area in {deepstate.EQUAL_AREA_NAME}"
 )
 CHANGE_METHOD = (
     "Net: area at end minus area at start. Gained: area(end minus start). Lost: area(start minus end). "
-    f"Unioned polygons in {territory.EQUAL_AREA_NAME}"
+    f"Unioned polygons in {deepstate.EQUAL_AREA_NAME}"
 )
 ISW_METHOD = (
     "assessed_control = ukraine_control_map + russian_advances on the same day, as published by the "
@@ -161,7 +161,7 @@ def _provenance(source: str, repo: str, commit: str, sha: str, method: str) -> d
 def deepstate_tables(directory: Path, download: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Areas per snapshot, and changes per month and window."""
     manifest = read_manifest(directory)
-    snapshots: dict[str, territory.Snapshot] = {}
+    snapshots: dict[str, deepstate.Snapshot] = {}
     by_wanted: dict[str, ManifestRow] = {}
     rows = []
     for row in sorted(manifest, key=lambda r: r.file):
@@ -169,7 +169,7 @@ def deepstate_tables(directory: Path, download: Path | None = None) -> tuple[pd.
         if download is not None and not (directory / row.file).exists():
             fetch(row, download)
             source_dir = download
-        snapshot = territory.parse_snapshot(verified_bytes(row, source_dir))
+        snapshot = deepstate.parse_snapshot(verified_bytes(row, source_dir))
         snapshots[row.file] = snapshot
         by_wanted[row.wanted_date] = row
         rows.append(
@@ -196,7 +196,7 @@ def deepstate_tables(directory: Path, download: Path | None = None) -> tuple[pd.
         first, last = _on_or_before(by_wanted, start), _on_or_before(by_wanted, end)
         a, b = snapshots[first.file], snapshots[last.file]
         for definition in ("occupied", "occupied_or_grey"):
-            delta = territory.change(getattr(a, definition), getattr(b, definition))
+            delta = deepstate.change(getattr(a, definition), getattr(b, definition))
             changes.append(
                 {
                     "change_id": f"{change_id}_{definition}",
@@ -224,7 +224,7 @@ def _on_or_before(by_wanted: dict[str, ManifestRow], day: str) -> ManifestRow:
     return by_wanted[max(earlier)]
 
 
-def _ordered_areas(snapshot: territory.Snapshot) -> dict[str, float]:
+def _ordered_areas(snapshot: deepstate.Snapshot) -> dict[str, float]:
     areas = snapshot.areas()
     order = [
         "occupied_km2", "occupied_since_2022_km2", "occupied_before_2022_km2", "grey_zone_ukraine_km2",
@@ -273,25 +273,23 @@ def isw_table(path: Path) -> pd.DataFrame:
 
 def mediazona_tables(directory: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Monthly counts and fixed-period counts per snapshot, and the headline totals."""
-    from helpers import casualties
-
     with open(directory / "manifest.csv", encoding="utf-8", newline="") as handle:
         manifest = list(csv.DictReader(handle))
     monthly_rows, period_rows = [], []
     for row in sorted(manifest, key=lambda r: r["snapshot_date"]):
         raw = _checked(directory / row["file"], row["sha256"])
-        daily = casualties.parse_snapshot(raw, row["file"])
+        daily = mediazona.parse_snapshot(raw, row["file"])
         provenance = _provenance(MZ_SOURCE, MZ_REPO, MZ_COMMIT, row["sha256"], MZ_METHOD)
-        for month in casualties.monthly(daily).itertuples(index=False):
+        for month in mediazona.monthly(daily).itertuples(index=False):
             monthly_rows.append({"snapshot_date": row["snapshot_date"], "month": month.month, "deaths": month.deaths,
                                  "days_covered": month.days_covered, **provenance})
         for period_id, label, start, end in MZ_PERIODS:
-            deaths, data_end = casualties.count_between(daily, start, end)
+            deaths, data_end = mediazona.count_between(daily, start, end)
             if data_end < pd.Timestamp(start):
                 continue
             period_rows.append({"period_id": period_id, "label": label, "start_date": start, "end_date": end,
                                 "snapshot_date": row["snapshot_date"], "data_end": data_end, "deaths": deaths, **provenance})
-    headline = casualties.headline_changes(_checked(directory / "headline_totals.csv", MZ_HEADLINE_SHA256))
+    headline = mediazona.headline_changes(_checked(directory / "headline_totals.csv", MZ_HEADLINE_SHA256))
     headline_table = pd.DataFrame(
         {
             "as_of": headline["as_of"],
@@ -308,9 +306,7 @@ def mediazona_tables(directory: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
 
 
 def general_staff_table(path: Path) -> pd.DataFrame:
-    from helpers import casualties
-
-    claims = casualties.general_staff_monthly(_checked(path, GS_SHA256))
+    claims = general_staff.general_staff_monthly(_checked(path, GS_SHA256))
     return pd.DataFrame(
         {
             "month": claims["month"],
@@ -369,13 +365,13 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or data_dir()
     try:
         derive(args.shared, out, args.download)
-    except (InputError, territory.UnknownLegendError, ValueError) as exc:
+    except (InputError, deepstate.UnknownLegendError, ValueError) as exc:
         print(f"derive failed: {exc}", file=sys.stderr)
         return 1
     for table in DERIVED_TABLES:
         print(f"wrote {display_path(out / f'{table}.csv')}")
     if args.out is None:
-        from helpers import datapackage
+        from helpers.data import datapackage
 
         datapackage.main(["--update"])
     return 0

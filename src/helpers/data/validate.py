@@ -1,4 +1,4 @@
-"""``python -m helpers.validate``: load every table in ``data/`` and report every problem.
+"""``python -m helpers.data.validate``: load every table in ``data/`` and report every problem.
 
 ``make book`` and ``make test`` run this first, so bad data stops them before any notebook
 executes, with the file/line/column/rule message rather than a notebook traceback.
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import sys
 
-from helpers import schemas
-from helpers.errors import DataValidationError
-from helpers.load import load
+from helpers.data import schemas
+from helpers.data.errors import DataValidationError
+from helpers.data.load import load
 from helpers.paths import data_dir, display_path
 
 

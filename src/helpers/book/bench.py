@@ -80,7 +80,7 @@ def profile(log: str, total: float) -> dict[str, float]:
     executed = sum(float(x) for x in re.findall(r"\[execute\] done in ([\d.]+) s", log))  # wall time, in parallel
     notebooks = len(re.findall(r"\[execute\] executing ", log))
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import helpers.charts, helpers.load, helpers.claims, helpers.surge, pandera"], check=True)
+    subprocess.run([sys.executable, "-c", "import helpers.present.charts, helpers.data.load, helpers.analysis.claims, helpers.analysis.surge, pandera"], check=True)
     imports = time.perf_counter() - start
     return {
         "total_s": total,

@@ -22,9 +22,10 @@ from typing import Callable
 
 import pandas as pd
 
-from helpers import kursk
-from helpers.figures import Figure, figure
-from helpers.text import fmt_date, fmt_int
+from helpers.analysis import kursk
+from helpers.data.load import load, reads
+from helpers.data.sourced import Figure, figure
+from helpers.present.text import fmt_date, fmt_int
 
 VERDICTS = ("consistent", "depends on definition", "not supported by the data", "contradicted", "not checkable")
 
@@ -49,9 +50,13 @@ class Context:
     events: pd.DataFrame | None = None  # events
 
 
+CONTEXT_TABLES = ("territory", "kursk", "casualties", "deepstate_areas", "deepstate_changes", "isw_areas",
+                  "mz_headline_totals", "mz_period_counts", "events")
+
+
+@reads(*CONTEXT_TABLES)
 def default_context() -> Context:
     """Every table the checks use, loaded and validated."""
-    from helpers.load import load
 
     figures = pd.concat([load(t) for t in ("territory", "kursk", "casualties")], ignore_index=True)
     return Context(figures, load("deepstate_areas"), load("deepstate_changes"), load("isw_areas"),
@@ -152,7 +157,7 @@ SURGE_WINDOWS = {
 
 def check_surge_gain(claim: pd.Series, ctx: Context) -> Evidence:
     """Strict: DeepState net change. Alternatives: with grey zone, gross taken, ISW layers."""
-    from helpers import surge
+    from helpers.analysis import surge
 
     fig = figure(ctx.figures, claim["figure_id"])
     stem, isw_days = SURGE_WINDOWS[claim["figure_id"]]
@@ -170,8 +175,8 @@ def check_surge_gain(claim: pd.Series, ctx: Context) -> Evidence:
 
 def check_surge_ratio(claim: pd.Series, ctx: Context) -> Evidence:
     """Strict: ratio of DeepState gross gains; alternative: the ratio of ISW's own two figures."""
-    from helpers import surge
-    from helpers.figures import ratio
+    from helpers.analysis import surge
+    from helpers.data.sourced import ratio
 
     fig = figure(ctx.figures, claim["figure_id"])
     a, b = surge.deepstate_change(ctx.changes, "window_2024_to_17_nov"), surge.deepstate_change(ctx.changes, "window_2023")
@@ -186,10 +191,10 @@ def check_surge_ratio(claim: pd.Series, ctx: Context) -> Evidence:
 
 def check_named_total_bracket(claim: pd.Series, ctx: Context) -> Evidence:
     """Consistent if Mediazona's published totals bracket the figure in value and date."""
-    from helpers import casualties
+    from helpers.analysis import human_cost
 
     fig = figure(ctx.figures, claim["figure_id"])
-    before, after = casualties.bracketing_headlines(ctx.headlines, fig.value)
+    before, after = human_cost.bracketing_headlines(ctx.headlines, fig.value)
     in_dates = before["as_of"] <= fig.as_of <= after["as_of"]
     return Evidence(
         "consistent" if in_dates else "not supported by the data",
@@ -201,11 +206,11 @@ def check_named_total_bracket(claim: pd.Series, ctx: Context) -> Evidence:
 
 def check_autumn_heavier(claim: pd.Series, ctx: Context) -> Evidence:
     """Deaths dated September to November 2024 against 2023, as known now and as known then."""
-    from helpers import casualties
+    from helpers.analysis import human_cost
 
-    latest = casualties.latest_snapshot(ctx.periods)
-    now = casualties.period_count(ctx.periods, "sep_nov_2024", latest)["deaths"] / casualties.period_count(ctx.periods, "sep_nov_2023", latest)["deaths"]
-    then = casualties.period_count(ctx.periods, "sep_1_nov_7_2024", "2024-11-15")["deaths"] / casualties.period_count(ctx.periods, "sep_1_nov_7_2023", "2024-11-15")["deaths"]
+    latest = human_cost.latest_snapshot(ctx.periods)
+    now = human_cost.period_count(ctx.periods, "sep_nov_2024", latest)["deaths"] / human_cost.period_count(ctx.periods, "sep_nov_2023", latest)["deaths"]
+    then = human_cost.period_count(ctx.periods, "sep_1_nov_7_2024", "2024-11-15")["deaths"] / human_cost.period_count(ctx.periods, "sep_1_nov_7_2023", "2024-11-15")["deaths"]
     return Evidence(
         "consistent" if now > 1 else "not supported by the data",
         f"2024 ÷ 2023 = {now:.2f} as known in {fmt_date(latest)}; {then:.2f} as known in November 2024",
@@ -266,7 +271,7 @@ def audit(claims: pd.DataFrame, ctx: Context, chapter: str | None = None) -> pd.
     selected = claims if chapter is None else claims.loc[claims["chapter"] == chapter]
     for _, claim in selected.iterrows():
         if claim["check"] not in CHECKS:
-            raise KeyError(f"claim {claim['claim_id']}: no check named {claim['check']!r} in helpers.claims")
+            raise KeyError(f"claim {claim['claim_id']}: no check named {claim['check']!r} in helpers.analysis.claims")
         evidence = CHECKS[claim["check"]](claim, ctx)
         tolerance = claim["tolerance_percent"]
         rows.append(

@@ -74,7 +74,7 @@ def fetch() -> None:
     LICENSES.write_text("\n\n".join(licences), encoding="utf-8")
     print(f"wrote {RUNTIME.relative_to(PROJECT_ROOT)} (sha256 {sha256(RUNTIME)})")
     if sha256(RUNTIME) != RUNTIME_SHA256:
-        print("note: the runtime differs from RUNTIME_SHA256 in helpers/vendor.py; update the pin if intended")
+        print("note: the runtime differs from RUNTIME_SHA256 in helpers/book/vendor.py; update the pin if intended")
 
 
 def main(argv: list[str]) -> int:

@@ -8,7 +8,7 @@ interactive HTML version (for the web book) and a PNG rendered offline by vl-con
 the default resolution (for the PDF book, whose LaTeX builder cannot use HTML). Altair's default HTML output
 loads vega from a CDN, so a reader offline sees no chart; the book renderer emits only a
 container and a ``vegaEmbed`` call, and the book loads the pinned runtime once per page from
-``_static/vendor/vega-runtime.js`` (see ``helpers.vendor``). The container's id is derived from
+``_static/vendor/vega-runtime.js`` (see ``helpers.book.vendor``). The container's id is derived from
 the chart's spec, so re-executing a notebook gives identical output and nbval compares the spec
 (the numbers) rather than a random id.
 """

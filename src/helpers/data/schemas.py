@@ -6,7 +6,7 @@ period it covers, kept apart from who produced the number (``originator``, e.g. 
 published the text we read it in (``reported_by``, e.g. BBC News). Tables of other shapes
 (events) keep the same provenance columns and naming style.
 
-``helpers.load`` parses the CSV text strictly into the dtypes declared here and then validates
+``helpers.data.load`` parses the CSV text strictly into the dtypes declared here and then validates
 with ``lazy=True`` so every failure in a file is reported at once. The check that a
 ``source_key`` exists in the bibliography reads the bibliography of the data directory being
 loaded (see :data:`BIBLIOGRAPHY_KEYS`).
@@ -20,7 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from helpers import bibliography
+from helpers.data import bibliography
 
 EARLIEST_DATE = pd.Timestamp("2014-01-01")
 LATEST_DATE = pd.Timestamp("2026-12-31")
@@ -30,7 +30,7 @@ QUALIFIERS = ("about", "nearly", "more than", "at least", "exactly", "unqualifie
 REGIONS = ("Ukraine", "Kursk region", "Ukraine and Russia")
 
 #: Keys of the bibliography the current load validates against; ``None`` means the default
-#: ``data/references.bib``. Set by ``helpers.load`` when loading from another directory.
+#: ``data/references.bib``. Set by ``helpers.data.load`` when loading from another directory.
 BIBLIOGRAPHY_KEYS: ContextVar[frozenset[str] | None] = ContextVar("BIBLIOGRAPHY_KEYS", default=None)
 
 SOURCE_KEY_RULE = "source_key_in_bibliography"
@@ -153,7 +153,7 @@ class Place(Provenance, _PlaceFields):
 
 
 CLAIM_TEXTS = ("write-up 000", "write-up 001", "both write-ups", "further report")
-#: Checks that test a statement with no figure or date of its own (see helpers.claims).
+#: Checks that test a statement with no figure or date of its own (see helpers.analysis.claims).
 CHECKS_WITHOUT_SUBJECT = ("not_checkable", "autumn_heavier")
 CLAIM_CHAPTERS = ("surge", "kursk", "human_cost", "negotiation")
 
@@ -168,7 +168,7 @@ class _ClaimFields(pa.DataFrameModel):
     figure_id: Series[str] = pa.Field(nullable=True, description="The sourced figure that states it, if any")
     stated_date: Series[pd.Timestamp] = _date_field("Date the claim states, if it is about a date", True)
     event_id: Series[str] = pa.Field(nullable=True, str_matches=r"^[a-z0-9_]+$", description="The event in data/events.csv it refers to, if any")
-    check: Series[str] = pa.Field(str_matches=r"^[a-z_]+$", description="Name of the check in helpers.claims")
+    check: Series[str] = pa.Field(str_matches=r"^[a-z_]+$", description="Name of the check in helpers.analysis.claims")
     tolerance_percent: Series[float] = pa.Field(nullable=True, ge=0, le=100, description="Allowed relative difference")
     source_key: Series[str] = pa.Field(description="BibTeX key of the text")
     note: Series[str] = pa.Field(nullable=True, description="What the check can and cannot show")

@@ -1,4 +1,4 @@
-"""``python -m helpers.notebooks execute FILE…``: re-execute notebooks in place, tidily.
+"""``python -m helpers.book.notebooks execute FILE…``: re-execute notebooks in place, tidily.
 
 ``make notebooks`` runs this after an intended change to data or code. Each notebook runs in its
 own directory (as the book build runs it), its outputs are stored (they are what nbval compares
@@ -35,7 +35,7 @@ def execute(path: str, timeout: int = 300) -> None:
 
 def main(argv: list[str]) -> int:
     if len(argv) < 2 or argv[0] not in ("execute", "tidy"):
-        print("usage: python -m helpers.notebooks {execute,tidy} NOTEBOOK...", file=sys.stderr)
+        print("usage: python -m helpers.book.notebooks {execute,tidy} NOTEBOOK...", file=sys.stderr)
         return 2
     for path in argv[1:]:
         (execute if argv[0] == "execute" else tidy)(path)

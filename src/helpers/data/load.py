@@ -5,27 +5,76 @@ its schema declares: a number must be a plain decimal ("2,700" or "2700 km2" is 
 2700), a date must be an ISO ``YYYY-MM-DD`` calendar date, an empty cell is missing (an error
 unless the column is nullable). Then the pandera model validates the typed frame lazily, the
 file's sha256 is compared with ``data/datapackage.json``, and any problem raises one
-:class:`~helpers.errors.DataValidationError` naming file, line, column, rule and value.
+:class:`~helpers.data.errors.DataValidationError` naming file, line, column, rule and value.
 """
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import re
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
-from helpers import bibliography, datapackage, schemas
-from helpers.errors import DataIssue, DataValidationError
+from helpers.data import bibliography, datapackage, schemas
+from helpers.data.errors import DataIssue, DataValidationError
 from helpers.paths import data_dir, display_path, record_dependency
 
 #: Tables loaded in this process, in order: a chapter lists them as its downloads.
 LOADED: list[str] = []
+
+#: Helpers that load tables themselves, by function name, and which tables: the ledger follows
+#: a glued value through such a call to every table it read (see :func:`reads`).
+READERS: dict[str, frozenset[str]] = {}
+_DECLARED: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("declared_reads", default=frozenset())
+#: Stages whose functions compute what chapters show: a load inside them must be declared.
+_DECLARING_STAGES = ("helpers.analysis.", "helpers.present.")
+
+
+class UndeclaredRead(RuntimeError):
+    """A helper loaded a table it did not declare with :func:`reads` (the ledger would miss it)."""
+
+
+def reads(*tables: str):
+    """Declare the tables a helper loads itself, so the ledger's lineage never omits one.
+
+    The declaration is checked at run time: loading any other table inside the helper raises
+    :class:`UndeclaredRead`, and so does a load in an analysis or presentation helper that
+    declares nothing.
+    """
+
+    def decorate(function):
+        READERS[function.__name__] = READERS.get(function.__name__, frozenset()) | frozenset(tables)
+
+        @functools.wraps(function)
+        def declared(*args, **kwargs):
+            token = _DECLARED.set(_DECLARED.get() | frozenset(tables))
+            try:
+                return function(*args, **kwargs)
+            finally:
+                _DECLARED.reset(token)
+
+        declared.reads = frozenset(tables)
+        return declared
+
+    return decorate
+
+
+def _check_declared(table: str) -> None:
+    caller = sys._getframe(2)
+    module = caller.f_globals.get("__name__", "")
+    if module.startswith(_DECLARING_STAGES) and table not in _DECLARED.get():
+        raise UndeclaredRead(
+            f"{module}.{caller.f_code.co_name} loads {table!r} without declaring it: "
+            f"decorate it with @reads({table!r}, ...) from helpers.data.load"
+        )
 
 NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
 INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
@@ -52,6 +101,7 @@ def load(table: str, directory: Path | str | None = None, *, verify_hash: bool =
     ``directory`` (default ``data/``, or ``$BOOK_DATA_DIR``) must hold the CSV, ``references.bib``
     and ``datapackage.json``. Raises :class:`DataValidationError` listing every problem found.
     """
+    _check_declared(table)
     model = schemas.model_for(table)
     directory = Path(directory).resolve() if directory is not None else data_dir()
     path = directory / f"{table}.csv"

@@ -3,7 +3,7 @@
 The descriptor lists each table with its fields (types, constraints and descriptions taken from
 the pandera models, so the two cannot drift), its licence, byte size and sha256. The loader
 refuses a file whose sha256 differs from the one recorded here, so an edit to ``data/`` is always
-deliberate: ``make datapackage`` (``python -m helpers.datapackage --update``) records new hashes.
+deliberate: ``make datapackage`` (``python -m helpers.data.datapackage --update``) records new hashes.
 ``--check`` (used by the tests) fails if the descriptor is stale.
 """
 
@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from helpers import schemas
+from helpers.data import schemas
 from helpers.paths import data_dir, display_path
 
 DESCRIPTOR = "datapackage.json"

@@ -101,7 +101,7 @@ def cumulative_since(
 
 
 def _km2(value: float | None) -> str:
-    from helpers.text import fmt_int
+    from helpers.present.text import fmt_int
 
     return "n/a" if value is None else fmt_int(value)
 
@@ -142,7 +142,7 @@ def ratio_table(measures: dict[str, tuple[float | None, float | None, str]]) -> 
     ``measures`` maps a definition to (2024 value, 2023 value, what it counts). A ratio is shown
     only when both are gains; otherwise the row says why there is none.
     """
-    from helpers.text import fmt_number
+    from helpers.present.text import fmt_number
 
     rows = []
     for definition, (v2024, v2023, counts) in measures.items():

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from helpers import schemas
-from helpers.load import readable_rule
+from helpers.data import schemas
+from helpers.data.load import load, readable_rule, reads
 
 KIND_LABELS = {"text": "text", "number": "number", "integer": "whole number", "date": "date (YYYY-MM-DD)"}
 
@@ -60,9 +60,9 @@ def row_rules(model: type[pa.DataFrameModel]) -> list[str]:
     return [check.name for check in model.to_schema().checks]
 
 
+@reads(*schemas.TABLES)
 def tables_overview() -> pd.DataFrame:
     """Each table: file, model, description and row count."""
-    from helpers.load import load
 
     rows = []
     for table, (model, description) in schemas.TABLES.items():
@@ -80,7 +80,7 @@ def tables_overview() -> pd.DataFrame:
 
 def figures_listing(frame: pd.DataFrame) -> pd.DataFrame:
     """A figure table as a reader scans it: value formatted as the source gave it, dates as text."""
-    from helpers.text import fmt_number
+    from helpers.present.text import fmt_number
 
     def shown(row) -> str:
         value = row["value"]
@@ -108,10 +108,10 @@ def events_listing(frame: pd.DataFrame) -> pd.DataFrame:
     return listing[["event_id", "date", "event", "actor", "source_key"]].set_index("event_id")
 
 
+@reads(*schemas.TABLES)
 def sources_with_counts() -> pd.DataFrame:
     """The bibliography as a table, with how many rows of data/ cite each source."""
-    from helpers import bibliography
-    from helpers.load import load
+    from helpers.data import bibliography
 
     counts: dict[str, int] = {}
     for table in schemas.TABLES:
@@ -155,7 +155,7 @@ def downloads(notebook: str | None = None):
 
     from IPython.display import Markdown
 
-    from helpers.load import LOADED
+    from helpers.data.load import LOADED
     from helpers.paths import PROJECT_ROOT, data_dir
 
     here = Path.cwd()

@@ -1,0 +1,1 @@
+"""The chapters' analysis, one module per chapter, named after it; each reads validated tables."""

@@ -1,0 +1,1 @@
+"""The book machinery: the build, notebook execution, Sphinx extension, ledger, publishing, tools."""

@@ -1,0 +1,1 @@
+"""Deriving the tables in ``data/`` from raw open data (``make derive``): one parser per raw source, and the pipeline that writes the tables."""

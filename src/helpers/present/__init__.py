@@ -1,0 +1,1 @@
+"""Presenting numbers in the book: formatting and glue, charts, generated documentation."""
