@@ -21,12 +21,13 @@ BUILD := $(PY) -m helpers.book.build --jb-flags "$(JB_FLAGS)" $(if $(FRESH),--fr
 NOTEBOOKS := index.ipynb $(filter-out chapters/numbers.ipynb,$(sort $(wildcard chapters/*.ipynb))) chapters/numbers.ipynb
 NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
 
-.PHONY: help setup validate book html pdf-deps browser-deps notebooks test unit nbval publish-tests lock datapackage derive vendor bench clean
+.PHONY: help setup validate book html pdf-deps browser-deps notebooks test lint unit nbval publish-tests lock datapackage derive vendor bench clean
 
 help:
 	@echo "make book       set up .venv if needed, validate data/, execute every chapter, build the HTML and PDF books strictly"
 	@echo "make html       a preview of the HTML book in _build/preview/ (not published; make book publishes)"
-	@echo "make test       set up .venv if needed, run pytest (unit, schema, bad-input), nbval on the notebooks, and the strict build"
+	@echo "make test       set up .venv if needed, lint, run pytest (unit, schema, bad-input, build), nbval, the strict build and tests of the built book"
+	@echo "make lint       ruff check and ruff format --check"
 	@echo "make notebooks  re-execute the notebooks in place (after an intended change to data or code)"
 	@echo "make derive     recompute data/'s derived tables from raw open data (SHARED=../shared/data, DOWNLOAD=dir to fetch)"
 	@echo "make datapackage  record new sha256 hashes in data/datapackage.json (after an intended data edit)"
@@ -74,6 +75,11 @@ book: $(STAMP) pdf-deps
 notebooks: validate
 	$(PY) -m helpers.book.notebooks execute $(NOTEBOOKS)
 
+# Lint and formatting (ruff, configured in pyproject.toml); `ruff format .` fixes the format.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
 unit: validate pdf-deps
 	$(PY) -m pytest tests --ignore=tests/publish
 
@@ -91,7 +97,7 @@ browser-deps:
 publish-tests: browser-deps
 	$(PY) -m pytest tests/publish
 
-test: unit nbval book publish-tests
+test: lint unit nbval book publish-tests
 
 datapackage: $(STAMP)
 	$(PY) -m helpers.data.datapackage --update
@@ -113,7 +119,7 @@ vendor: $(STAMP)
 lock: $(STAMP)
 	$(PY) -m pip install --quiet uv
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
-	  --no-header --annotation-style line -o requirements.lock
+	  --no-header --annotation-style line --generate-hashes -o requirements.lock
 
 clean:
 	rm -rf _build

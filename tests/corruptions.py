@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -58,7 +58,7 @@ def add_column(table: str, column: str) -> Callable[[Path], None]:
     def apply(directory: Path) -> None:
         path = directory / f"{table}.csv"
         rows = _rows(path)
-        _write(path, [rows[0] + [column]] + [row + ["x"] for row in rows[1:]])
+        _write(path, [rows[0] + [column]] + [[*row, "x"] for row in rows[1:]])
 
     return apply
 
@@ -120,31 +120,115 @@ class Corruption:
 
 
 CORRUPTIONS = [
-    Corruption("wrong_type", set_cell("territory", 2, "value", "about 2700"), "territory", 2, "value", "plain decimal number"),
-    Corruption("thousands_separator", set_cell("territory", 2, "value", "2,700"), "territory", 2, "value", "no thousands separators"),
-    Corruption("unit_in_value", set_cell("territory", 3, "value", "465 km2"), "territory", 3, "value", "plain decimal number"),
-    Corruption("nan_value", set_cell("casualties", 4, "value", "NaN"), "casualties", 4, "value", "plain decimal number"),
+    Corruption(
+        "wrong_type", set_cell("territory", 2, "value", "about 2700"), "territory", 2, "value", "plain decimal number"
+    ),
+    Corruption(
+        "thousands_separator",
+        set_cell("territory", 2, "value", "2,700"),
+        "territory",
+        2,
+        "value",
+        "no thousands separators",
+    ),
+    Corruption(
+        "unit_in_value", set_cell("territory", 3, "value", "465 km2"), "territory", 3, "value", "plain decimal number"
+    ),
+    Corruption(
+        "nan_value", set_cell("casualties", 4, "value", "NaN"), "casualties", 4, "value", "plain decimal number"
+    ),
     Corruption("empty_value", set_cell("kursk", 5, "value", ""), "kursk", 5, "value", "required"),
-    Corruption("padded_value", set_cell("kursk", 5, "value", " 800"), "kursk", 5, "value", "no leading or trailing spaces"),
+    Corruption(
+        "padded_value", set_cell("kursk", 5, "value", " 800"), "kursk", 5, "value", "no leading or trailing spaces"
+    ),
     Corruption("negative_area", set_cell("territory", 3, "value", "-465"), "territory", 3, "value", ">= 0"),
-    Corruption("percent_over_100", set_cell("casualties", 8, "value", "145"), "casualties", 8, "value", "value <= 100 where unit is percent"),
+    Corruption(
+        "percent_over_100",
+        set_cell("casualties", 8, "value", "145"),
+        "casualties",
+        8,
+        "value",
+        "value <= 100 where unit is percent",
+    ),
     Corruption("duplicate_id", copy_cell("kursk", 2, 3, "figure_id"), "kursk", 3, "figure_id", "unique"),
-    Corruption("unknown_source_key", set_cell("kursk", 3, "source_key", "syrskyi2024"), "kursk", 3, "source_key", "source_key in references.bib"),
+    Corruption(
+        "unknown_source_key",
+        set_cell("kursk", 3, "source_key", "syrskyi2024"),
+        "kursk",
+        3,
+        "source_key",
+        "source_key in references.bib",
+    ),
     Corruption("unknown_unit", set_cell("territory", 4, "unit", "times"), "territory", 4, "unit", "one of km2"),
-    Corruption("unknown_qualifier", set_cell("territory", 2, "qualifier", "roughly"), "territory", 2, "qualifier", "one of about"),
-    Corruption("reversed_period", set_cell("territory", 5, "period_start", "2024-12-01"), "territory", 5, "period_start", "period_start <= period_end"),
-    Corruption("half_period", set_cell("kursk", 4, "period_end", ""), "kursk", 4, "period_end", "both set or both empty"),
-    Corruption("as_of_before_period_end", set_cell("casualties", 2, "as_of", "2024-11-01"), "casualties", 2, "as_of", "as_of >= period_end"),
-    Corruption("published_before_as_of", set_cell("kursk", 9, "published", "2024-11-01"), "kursk", 9, "published", "published >= as_of"),
+    Corruption(
+        "unknown_qualifier",
+        set_cell("territory", 2, "qualifier", "roughly"),
+        "territory",
+        2,
+        "qualifier",
+        "one of about",
+    ),
+    Corruption(
+        "reversed_period",
+        set_cell("territory", 5, "period_start", "2024-12-01"),
+        "territory",
+        5,
+        "period_start",
+        "period_start <= period_end",
+    ),
+    Corruption(
+        "half_period", set_cell("kursk", 4, "period_end", ""), "kursk", 4, "period_end", "both set or both empty"
+    ),
+    Corruption(
+        "as_of_before_period_end",
+        set_cell("casualties", 2, "as_of", "2024-11-01"),
+        "casualties",
+        2,
+        "as_of",
+        "as_of >= period_end",
+    ),
+    Corruption(
+        "published_before_as_of",
+        set_cell("kursk", 9, "published", "2024-11-01"),
+        "kursk",
+        9,
+        "published",
+        "published >= as_of",
+    ),
     Corruption("date_after_range", set_cell("events", 7, "date", "2031-01-20"), "events", 7, "date", "<= 2026-12-31"),
-    Corruption("date_before_range", set_cell("casualties", 2, "period_start", "2013-02-24"), "casualties", 2, "period_start", ">= 2014-01-01"),
-    Corruption("impossible_date", set_cell("territory", 2, "as_of", "2024-02-30"), "territory", 2, "as_of", "ISO calendar date"),
+    Corruption(
+        "date_before_range",
+        set_cell("casualties", 2, "period_start", "2013-02-24"),
+        "casualties",
+        2,
+        "period_start",
+        ">= 2014-01-01",
+    ),
+    Corruption(
+        "impossible_date", set_cell("territory", 2, "as_of", "2024-02-30"), "territory", 2, "as_of", "ISO calendar date"
+    ),
     Corruption("non_iso_date", set_cell("events", 2, "date", "06/08/2024"), "events", 2, "date", "ISO calendar date"),
     Corruption("missing_column", drop_column("casualties", "unit"), "casualties", 1, "unit", "required column present"),
     Corruption("extra_column", add_column("territory", "comment"), "territory", 1, "comment", "no unknown columns"),
     Corruption("empty_file", edit_bytes("kursk", lambda raw: b""), "kursk", 1, "figure_id", "header row"),
-    Corruption("byte_order_mark", edit_bytes("territory", lambda raw: b"\xef\xbb\xbf" + raw), "territory", 1, "figure_id", "byte-order mark"),
+    Corruption(
+        "byte_order_mark",
+        edit_bytes("territory", lambda raw: b"\xef\xbb\xbf" + raw),
+        "territory",
+        1,
+        "figure_id",
+        "byte-order mark",
+    ),
     Corruption("encoding_error", latin1_in_note("kursk", 4), "kursk", 4, "note", "valid UTF-8"),
-    Corruption("truncated_row", truncate_last_row("events"), "events", last_line("events"), "actor", "fields like the header"),
-    Corruption("tampered_file", rewrite_with_same_content_but_other_value("territory"), "territory", None, None, "sha256 matches data/datapackage.json"),
+    Corruption(
+        "truncated_row", truncate_last_row("events"), "events", last_line("events"), "actor", "fields like the header"
+    ),
+    Corruption(
+        "tampered_file",
+        rewrite_with_same_content_but_other_value("territory"),
+        "territory",
+        None,
+        None,
+        "sha256 matches data/datapackage.json",
+    ),
 ]

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from helpers.analysis import human_cost
-from helpers.derive import general_staff, mediazona
 from helpers.data.load import load
+from helpers.derive import general_staff, mediazona
 
 SNAPSHOT = b"date,change,total\n2024-01-30,2,2\n2024-01-31,3,5\n2024-02-01,4,9\n2024-02-02,0,9\n"
 
@@ -37,22 +37,28 @@ def test_inconsistent_snapshots_are_refused(raw, message):
 
 
 def test_headline_changes_keep_the_days_a_total_changed():
-    raw = b"as_of,mz_confirmed_total,with_known_death_date,commit\n2024-01-01,10,5,a\n2024-01-02,10,5,b\n2024-01-03,12,6,c\n2024-01-04,12,6,d\n"
+    raw = (
+        b"as_of,mz_confirmed_total,with_known_death_date,commit\n"
+        b"2024-01-01,10,5,a\n2024-01-02,10,5,b\n2024-01-03,12,6,c\n2024-01-04,12,6,d\n"
+    )
     changes = mediazona.headline_changes(raw)
     assert list(changes["as_of"].dt.day) == [1, 3, 4]
 
 
 def test_general_staff_monthly_differences():
-    records = [{"date": d, "personnel": p, "personnel*": "about"} for d, p in
-               [("2024-01-30", 100), ("2024-01-31", 110), ("2024-02-15", 150), ("2024-02-29", 200)]]
+    records = [
+        {"date": d, "personnel": p, "personnel*": "about"}
+        for d, p in [("2024-01-30", 100), ("2024-01-31", 110), ("2024-02-15", 150), ("2024-02-29", 200)]
+    ]
     claims = general_staff.general_staff_monthly(json.dumps(records).encode())
     assert list(claims["claimed_in_month"]) == [110, 90]
     assert list(claims["cumulative"]) == [110, 200]
 
 
 def test_bracketing_and_implied_range():
-    headlines = pd.DataFrame({"as_of": pd.to_datetime(["2024-10-12", "2024-11-09", "2024-11-23"]),
-                              "confirmed_total": [72899, 77143, 79819]})
+    headlines = pd.DataFrame(
+        {"as_of": pd.to_datetime(["2024-10-12", "2024-11-09", "2024-11-23"]), "confirmed_total": [72899, 77143, 79819]}
+    )
     before, after = human_cost.bracketing_headlines(headlines, 78329)
     assert (before["confirmed_total"], after["confirmed_total"]) == (77143, 79819)
     low, high = human_cost.implied_total_range(65000, 45, 65)
@@ -68,8 +74,14 @@ def test_per_km2_pairs_every_source():
 
 
 def test_daily_rates_use_complete_months_only():
-    monthly = pd.DataFrame({"snapshot_date": pd.Timestamp("2024-03-01"),
-                            "month": pd.to_datetime(["2024-01-01", "2024-02-01"]), "deaths": [310, 50], "days_covered": [31, 10]})
+    monthly = pd.DataFrame(
+        {
+            "snapshot_date": pd.Timestamp("2024-03-01"),
+            "month": pd.to_datetime(["2024-01-01", "2024-02-01"]),
+            "deaths": [310, 50],
+            "days_covered": [31, 10],
+        }
+    )
     rates = human_cost.daily_rates(monthly, "2024-03-01")
     assert list(rates["per_day"]) == [10.0]
 

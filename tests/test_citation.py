@@ -1,17 +1,26 @@
-"""CITATION.cff is valid (cffconvert) and the book's version matches the package's."""
+"""CITATION.cff is valid (Citation File Format 1.2.0) and the book's version matches the package's."""
 
 from __future__ import annotations
 
-from cffconvert import Citation
+import pytest
 
-from helpers.book import provenance
+from helpers.book import citation, provenance
 from helpers.paths import PROJECT_ROOT
 
 
 def test_citation_cff_validates():
-    citation = Citation((PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
-    citation.validate()  # raises on any schema error
-    assert "@misc" in citation.as_bibtex()
+    cff = citation.read(PROJECT_ROOT / "CITATION.cff")
+    bibtex = citation.as_bibtex(cff, "ukraine2024figures")
+    assert bibtex.startswith("@misc{ukraine2024figures,") and cff["title"] in bibtex
+
+
+def test_an_invalid_citation_names_the_field(tmp_path):
+    bad = tmp_path / "CITATION.cff"
+    bad.write_text(
+        (PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8").replace("cff-version: 1.2.0", "cff-version: x")
+    )
+    with pytest.raises(citation.CitationError, match="cff-version"):
+        citation.read(bad)
 
 
 def test_citation_version_matches_the_package():

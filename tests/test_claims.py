@@ -11,9 +11,7 @@ from helpers.data.load import load
 
 
 def areas(*rows):
-    return pd.DataFrame(
-        [{"snapshot_date": pd.Timestamp(d), kursk.HELD: h, kursk.HELD_OR_GREY: w} for d, h, w in rows]
-    )
+    return pd.DataFrame([{"snapshot_date": pd.Timestamp(d), kursk.HELD: h, kursk.HELD_OR_GREY: w} for d, h, w in rows])
 
 
 AREAS = areas(
@@ -37,9 +35,19 @@ CTX = claims.Context(FIGS, AREAS)
 
 
 def claim(check, figure_id=None, stated_date=None, tolerance=15.0):
-    return pd.Series({"claim_id": "c", "claim": "a claim", "text": "further report", "source_key": "k",
-                      "figure_id": figure_id, "stated_date": pd.Timestamp(stated_date) if stated_date else pd.NaT,
-                      "check": check, "tolerance_percent": tolerance, "note": "why"})
+    return pd.Series(
+        {
+            "claim_id": "c",
+            "claim": "a claim",
+            "text": "further report",
+            "source_key": "k",
+            "figure_id": figure_id,
+            "stated_date": pd.Timestamp(stated_date) if stated_date else pd.NaT,
+            "check": check,
+            "tolerance_percent": tolerance,
+            "note": "why",
+        }
+    )
 
 
 def test_kursk_measurements():
@@ -54,8 +62,14 @@ def test_kursk_measurements():
 
 @pytest.mark.parametrize(
     "stated, qualifier, measured, ok",
-    [(100, "about", 114, True), (100, "about", 116, False), (100, "nearly", 86, True),
-     (100, "more than", 500, True), (100, "more than", 84, False), (100, "unqualified", 85, True)],
+    [
+        (100, "about", 114, True),
+        (100, "about", 116, False),
+        (100, "nearly", 86, True),
+        (100, "more than", 500, True),
+        (100, "more than", 84, False),
+        (100, "unqualified", 85, True),
+    ],
 )
 def test_meets_respects_qualifiers(stated, qualifier, measured, ok):
     assert claims.meets(stated, qualifier, measured, 15) is ok
@@ -64,15 +78,29 @@ def test_meets_respects_qualifiers(stated, qualifier, measured, ok):
 def test_verdicts_by_definition():
     assert claims.check_kursk_area_on(claim("kursk_area_on", "area"), CTX).verdict == "depends on definition"
     assert claims.check_kursk_peak(claim("kursk_peak", "peak"), CTX).verdict == "consistent"
-    assert claims.check_kursk_retaken_since(claim("kursk_retaken_since", "retaken"), CTX).verdict == "not supported by the data"
+    assert (
+        claims.check_kursk_retaken_since(claim("kursk_retaken_since", "retaken"), CTX).verdict
+        == "not supported by the data"
+    )
     assert claims.check_kursk_area_on(claim("kursk_area_on", "atleast"), CTX).verdict == "consistent"
 
 
 def test_start_dates():
-    assert claims.check_kursk_start_date(claim("kursk_start_date", stated_date="2023-08-01"), CTX).verdict == "contradicted"
-    assert claims.check_kursk_start_date(claim("kursk_start_date", stated_date="2024-08-06"), CTX).verdict == "consistent"
-    assert claims.check_kursk_start_date(claim("kursk_start_date", stated_date="2024-09-01"), CTX).verdict == "not supported by the data"
-    assert claims.check_kursk_start_date(claim("kursk_start_date", stated_date="2022-08-01"), CTX).verdict == "not checkable"
+    assert (
+        claims.check_kursk_start_date(claim("kursk_start_date", stated_date="2023-08-01"), CTX).verdict
+        == "contradicted"
+    )
+    assert (
+        claims.check_kursk_start_date(claim("kursk_start_date", stated_date="2024-08-06"), CTX).verdict == "consistent"
+    )
+    assert (
+        claims.check_kursk_start_date(claim("kursk_start_date", stated_date="2024-09-01"), CTX).verdict
+        == "not supported by the data"
+    )
+    assert (
+        claims.check_kursk_start_date(claim("kursk_start_date", stated_date="2022-08-01"), CTX).verdict
+        == "not checkable"
+    )
 
 
 def test_unknown_check_is_named():

@@ -6,8 +6,8 @@ import csv
 import json
 
 from helpers.data import datapackage, schemas
-from helpers.present import docs
 from helpers.paths import PROJECT_ROOT
+from helpers.present import docs
 
 DESCRIPTOR = PROJECT_ROOT / "data" / "datapackage.json"
 

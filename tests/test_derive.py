@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 
 from helpers.data import schemas
-from helpers.derive import pipeline
 from helpers.data.load import load
+from helpers.derive import pipeline
 from helpers.paths import PROJECT_ROOT
 
 SHARED = PROJECT_ROOT.parent / "shared" / "data"
-HAVE_SHARED = (SHARED / "deepstate" / "manifest.csv").exists() and (SHARED / "isw_derived" / "daily_areas.json").exists()
+HAVE_SHARED = (SHARED / "deepstate" / "manifest.csv").exists() and (
+    SHARED / "isw_derived" / "daily_areas.json"
+).exists()
 
 
 @pytest.mark.skipif(not HAVE_SHARED, reason="../shared/data not present")
@@ -31,7 +33,13 @@ def test_recomputed_tables_equal_the_committed_ones(tmp_path: Path):
 def test_committed_derived_tables_pass_their_schemas(table):
     frame = load(table)
     assert len(frame) > 0
-    assert set(frame["source_key"]) <= {"deepstatemap", "sdspieg2026dashboard", "mediazona", "ukrainegeneralstaff", "bbc2024gains"}
+    assert set(frame["source_key"]) <= {
+        "deepstatemap",
+        "sdspieg2026dashboard",
+        "mediazona",
+        "ukrainegeneralstaff",
+        "bbc2024gains",
+    }
 
 
 def test_every_change_row_has_both_definitions():
@@ -42,22 +50,47 @@ def test_every_change_row_has_both_definitions():
 
 def write_manifest(directory: Path, rows: list[dict]) -> None:
     with open(directory / "manifest.csv", "w", encoding="utf-8", newline="") as handle:
-        fields = ["wanted_date", "snapshot_date_kyiv", "snapshot_time_kyiv", "unix_ts", "file", "bytes", "sha256", "upstream_url"]
+        fields = [
+            "wanted_date",
+            "snapshot_date_kyiv",
+            "snapshot_time_kyiv",
+            "unix_ts",
+            "file",
+            "bytes",
+            "sha256",
+            "upstream_url",
+        ]
         writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
 
 
 def tiny_snapshot(directory: Path, name: str) -> dict:
-    collection = {"type": "FeatureCollection", "features": [{
-        "type": "Feature", "properties": {"fill": "#a52714", "name": "Occupied"},
-        "geometry": {"type": "Polygon", "coordinates": [[[37.0, 48.0], [37.1, 48.0], [37.1, 48.1], [37.0, 48.0]]]},
-    }]}
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"fill": "#a52714", "name": "Occupied"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[37.0, 48.0], [37.1, 48.0], [37.1, 48.1], [37.0, 48.0]]],
+                },
+            }
+        ],
+    }
     raw = json.dumps(collection).encode()
     (directory / name).write_bytes(raw)
-    return {"wanted_date": "2024-11-17", "snapshot_date_kyiv": "2024-11-17", "snapshot_time_kyiv": "2024-11-17T23:32+02:00",
-            "unix_ts": "1731879138", "file": name, "bytes": str(len(raw)), "sha256": hashlib.sha256(raw).hexdigest(),
-            "upstream_url": (directory / name).as_uri()}
+    return {
+        "wanted_date": "2024-11-17",
+        "snapshot_date_kyiv": "2024-11-17",
+        "snapshot_time_kyiv": "2024-11-17T23:32+02:00",
+        "unix_ts": "1731879138",
+        "file": name,
+        "bytes": str(len(raw)),
+        "sha256": hashlib.sha256(raw).hexdigest(),
+        "upstream_url": (directory / name).as_uri(),
+    }
 
 
 def test_a_file_that_differs_from_its_manifest_is_refused(tmp_path: Path):

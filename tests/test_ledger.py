@@ -47,26 +47,41 @@ def test_lineage_follows_variables_back_to_loads_and_figures(tmp_path: Path):
 
 def test_lineage_includes_tables_a_helper_loads_itself(tmp_path: Path):
     nb = notebook_with(
-        ["audit = claims.audit(load(\"claims\"), claims.default_context())",
-         'n = (audit["verdict"] == "consistent").sum()\nglue_text("n", fmt_int(n))'],
+        [
+            'audit = claims.audit(load("claims"), claims.default_context())',
+            'n = (audit["verdict"] == "consistent").sum()\nglue_text("n", fmt_int(n))',
+        ],
         "{glue:text}`n` claims.",
         {"n": "6"},
     )
     path = tmp_path / "page.ipynb"
     nbformat.write(nb, path)
     (row,) = ledger.entries(path, "page")
-    assert set(row["tables"]) == {"claims", "territory", "kursk", "casualties", "deepstate_areas", "deepstate_changes",
-                                  "isw_areas", "mz_headline_totals", "mz_period_counts", "events"}
+    assert set(row["tables"]) == {
+        "claims",
+        "territory",
+        "kursk",
+        "casualties",
+        "deepstate_areas",
+        "deepstate_changes",
+        "isw_areas",
+        "mz_headline_totals",
+        "mz_period_counts",
+        "events",
+    }
 
 
 def test_a_helper_that_loads_a_table_it_did_not_declare_is_stopped():
     from helpers.data.load import UndeclaredRead, load, reads
 
     namespace = {"__name__": "helpers.analysis.example", "load": load, "reads": reads}
-    exec("def undeclared():\n    return load('events')\n\n"
-         "@reads('territory')\ndef declared_other():\n    return load('events')\n\n"
-         "@reads('events')\ndef declared():\n    return load('events')\n", namespace)
-    with pytest.raises(UndeclaredRead, match="helpers.analysis.example.undeclared loads 'events'"):
+    exec(
+        "def undeclared():\n    return load('events')\n\n"
+        "@reads('territory')\ndef declared_other():\n    return load('events')\n\n"
+        "@reads('events')\ndef declared():\n    return load('events')\n",
+        namespace,
+    )
+    with pytest.raises(UndeclaredRead, match=r"helpers\.analysis\.example\.undeclared loads 'events'"):
         namespace["undeclared"]()
     with pytest.raises(UndeclaredRead):
         namespace["declared_other"]()
@@ -109,8 +124,12 @@ def test_ledger_is_deterministic_on_re_execution(tmp_path: Path):
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(PROJECT_ROOT / f"{page}.ipynb", target)
         notebook = nbformat.read(target, as_version=4)
-        NotebookClient(notebook, timeout=300, kernel_name="python3",
-                       resources={"metadata": {"path": str((PROJECT_ROOT / page).parent)}}).execute()
+        NotebookClient(
+            notebook,
+            timeout=300,
+            kernel_name="python3",
+            resources={"metadata": {"path": str((PROJECT_ROOT / page).parent)}},
+        ).execute()
         nbformat.write(notebook, target)
     assert ledger.to_json(ledger.build(tmp_path)) == ledger.to_json(ledger.build())
 

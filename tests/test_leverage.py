@@ -8,13 +8,15 @@ import pytest
 from helpers.analysis import negotiation
 from helpers.data.load import load
 
-AREAS = pd.DataFrame({
-    "snapshot_date": pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-15"]),
-    "occupied_km2": [1000.0, 1070.0, 1210.0],
-    "occupied_before_2022_km2": [400.0, 400.0, 400.0],
-    "kursk_ukraine_held_km2": [0.0, 35.0, 70.0],
-    "kursk_held_or_grey_km2": [0.0, 50.0, 100.0],
-})
+AREAS = pd.DataFrame(
+    {
+        "snapshot_date": pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-15"]),
+        "occupied_km2": [1000.0, 1070.0, 1210.0],
+        "occupied_before_2022_km2": [400.0, 400.0, 400.0],
+        "kursk_ukraine_held_km2": [0.0, 35.0, 70.0],
+        "kursk_held_or_grey_km2": [0.0, 50.0, 100.0],
+    }
+)
 
 
 def test_control_shares_split_before_and_since():

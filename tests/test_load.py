@@ -57,7 +57,7 @@ def test_unknown_table_is_named():
 
 def test_missing_file_is_an_error(data_copy):
     (data_copy / "events.csv").unlink()
-    with pytest.raises(DataValidationError, match="events.csv: rule 'file exists'"):
+    with pytest.raises(DataValidationError, match=r"events\.csv: rule 'file exists'"):
         load("events", data_copy)
 
 

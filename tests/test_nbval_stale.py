@@ -17,9 +17,24 @@ SANITIZE = PROJECT_ROOT / "tests" / "nbval_sanitize.cfg"
 
 def run_nbval(notebook: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "--nbval-sanitize-with", str(SANITIZE),
-         "-p", "no:cacheprovider", "--rootdir", str(notebook.parent), str(notebook)],
-        cwd=notebook.parent, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            str(SANITIZE),
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(notebook.parent),
+            str(notebook),
+        ],
+        cwd=notebook.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 

@@ -31,8 +31,14 @@ def fake_bin(tmp_path: Path, uid: int, kpsewhich_fails: bool = False) -> tuple[d
 
 
 def pdf_deps(env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(["make", "--no-print-directory", "-s", "pdf-deps"], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        ["make", "--no-print-directory", "-s", "pdf-deps"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize("uid", [1000, 0], ids=["user", "root"])

@@ -25,7 +25,9 @@ def test_one_switch_publishes_html_pdf_and_data_together(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     (data / "t.csv").write_text("a\n1\n", encoding="utf-8")
-    release = publish.publish(fake_html(tmp_path / "a", "first"), fake_pdf(tmp_path / "a.pdf", "%PDF-1"), build, data=data)
+    release = publish.publish(
+        fake_html(tmp_path / "a", "first"), fake_pdf(tmp_path / "a.pdf", "%PDF-1"), build, data=data
+    )
     assert (build / "html" / "index.html").read_text(encoding="utf-8") == "first"
     assert (build / "pdf" / "book.pdf").read_bytes() == b"%PDF-1"
     assert (build / "html" / "data" / "t.csv").exists()

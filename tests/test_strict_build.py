@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import shlex
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from helpers.paths import PROJECT_ROOT
+from tests.build.bookrun import make_var
 
-JUPYTER_BOOK = Path(__import__("sys").executable).with_name("jupyter-book")
+BOOKS = Path(__file__).parent / "books"
 
-
-def make_var(name: str) -> str:
-    return subprocess.run(
-        ["make", "-s", "--no-print-directory", f"print-{name}"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
-    ).stdout.strip()
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 
 
 def test_make_book_builds_with_the_strict_flags():
@@ -26,34 +25,25 @@ def test_make_book_builds_with_the_strict_flags():
     for target in ("book", "html"):
         dry_run = subprocess.run(
             ["make", "-n", "--no-print-directory", target],
-            cwd=PROJECT_ROOT, capture_output=True, text=True, check=True,
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         assert '-m helpers.book.build --jb-flags "-W -n --keep-going"' in dry_run
 
 
 def tiny_book(root: Path, markdown: str) -> Path:
-    root.mkdir()
-    (root / "_config.yml").write_text(
-        "title: Strictness check\nonly_build_toc_files: true\nexecute:\n  execute_notebooks: force\n",
-        encoding="utf-8",
-    )
-    (root / "_toc.yml").write_text("format: jb-book\nroot: index\n", encoding="utf-8")
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    notebook.cells = [
-        nbformat.v4.new_markdown_cell("# Strictness check"),
-        nbformat.v4.new_code_cell('from myst_nb import glue\nglue("answer", "2,700", display=False)'),
-        nbformat.v4.new_markdown_cell(markdown),
-    ]
-    nbformat.write(notebook, root / "index.ipynb")
+    """The one-page book in tests/books/strict, with ``markdown`` as the prose after the glue."""
+    shutil.copytree(BOOKS / "strict", root)
+    page = root / "index.ipynb"
+    page.write_text(page.read_text(encoding="utf-8").replace('"PROSE"', json.dumps(markdown)), encoding="utf-8")
     return root
 
 
 def build(root: Path) -> subprocess.CompletedProcess:
     flags = shlex.split(make_var("JB_FLAGS"))
-    return subprocess.run(
-        [str(JUPYTER_BOOK), "build", *flags, str(root)], capture_output=True, text=True, timeout=300
-    )
+    return subprocess.run([str(JUPYTER_BOOK), "build", *flags, str(root)], capture_output=True, text=True, timeout=300)
 
 
 def test_valid_glue_builds(tmp_path: Path):

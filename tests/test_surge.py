@@ -16,9 +16,19 @@ def changes_table():
         ("window_b", "B", "2023-12-31", "2024-03-30", 900.0, 910.0, 10.0),
         ("month_2024_01", "January 2024", "2023-12-31", "2024-01-31", 30.0, 31.0, 1.0),
     ]:
-        rows.append({"change_id": f"{stem}_occupied", "kind": "month" if stem.startswith("month") else "window",
-                     "label": label, "definition": "occupied", "start_date": pd.Timestamp(start),
-                     "end_date": pd.Timestamp(end), "net_km2": net, "gained_km2": gained, "lost_km2": lost})
+        rows.append(
+            {
+                "change_id": f"{stem}_occupied",
+                "kind": "month" if stem.startswith("month") else "window",
+                "label": label,
+                "definition": "occupied",
+                "start_date": pd.Timestamp(start),
+                "end_date": pd.Timestamp(end),
+                "net_km2": net,
+                "gained_km2": gained,
+                "lost_km2": lost,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -72,7 +82,11 @@ def test_committed_data_give_the_documented_2024_change():
 def test_cumulative_series_start_at_zero():
     series = surge.cumulative_since(load("deepstate_areas"), load("isw_areas"), "2023-12-31", "2024-12-31")
     first = series.sort_values("date").groupby("series").first()
-    assert set(first.index) == {"DeepState: occupied", "DeepState: occupied or grey zone", "ISW layers (third-party areas)"}
+    assert set(first.index) == {
+        "DeepState: occupied",
+        "DeepState: occupied or grey zone",
+        "ISW layers (third-party areas)",
+    }
     assert (first["change_km2"] == 0).all()
 
 

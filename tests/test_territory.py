@@ -26,7 +26,7 @@ def square_lonlat(x_km: float, y_km: float, side_km: float, z: bool = False) -> 
     ring = shapely.segmentize(shapely.Polygon([(x0, y0), (x0 + s, y0), (x0 + s, y0 + s), (x0, y0 + s)]), 100)
     xs, ys = np.asarray(ring.exterior.coords).T
     lon, lat = _TO_LONLAT.transform(xs, ys)
-    return [[lo, la, 0.0] if z else [lo, la] for lo, la in zip(lon, lat)]
+    return [[lo, la, 0.0] if z else [lo, la] for lo, la in zip(lon, lat, strict=False)]
 
 
 def feature(fill: str, *rings, kind: str = "Polygon", name: str = "test") -> dict:
@@ -99,11 +99,18 @@ def test_invalid_bow_tie_is_repaired_not_zeroed():
 
 
 def test_geometry_collections_and_non_polygons():
-    collection = {"type": "GeometryCollection", "geometries": [
-        {"type": "Polygon", "coordinates": [square_lonlat(0, 0, 10)]},
-        {"type": "LineString", "coordinates": square_lonlat(30, 0, 10)},
-    ]}
-    line = {"type": "Feature", "properties": {"fill": "#000000"}, "geometry": {"type": "LineString", "coordinates": square_lonlat(0, 0, 1)}}
+    collection = {
+        "type": "GeometryCollection",
+        "geometries": [
+            {"type": "Polygon", "coordinates": [square_lonlat(0, 0, 10)]},
+            {"type": "LineString", "coordinates": square_lonlat(30, 0, 10)},
+        ],
+    }
+    line = {
+        "type": "Feature",
+        "properties": {"fill": "#000000"},
+        "geometry": {"type": "LineString", "coordinates": square_lonlat(0, 0, 1)},
+    }
     snap = snapshot(feature(GREY, kind=collection), line)
     assert snap.areas()["grey_zone_ukraine_km2"] == pytest.approx(100, rel=1e-4)
 

@@ -15,7 +15,13 @@ import pytest
 
 from helpers.paths import PROJECT_ROOT
 
-PAGES = sorted([PROJECT_ROOT / "index.ipynb", *(PROJECT_ROOT / "chapters").glob("*.ipynb"), *(PROJECT_ROOT / "chapters").glob("*.md")])
+PAGES = sorted(
+    [
+        PROJECT_ROOT / "index.ipynb",
+        *(PROJECT_ROOT / "chapters").glob("*.ipynb"),
+        *(PROJECT_ROOT / "chapters").glob("*.md"),
+    ]
+)
 
 STRIP = [
     re.compile(r"\{glue(:\w+)?\}`[^`]*`"),  # glued values

@@ -18,8 +18,13 @@ BOOKS = Path(__file__).resolve().parents[1] / "books"
 
 def make_var(name: str) -> str:
     """A variable of the project's Makefile (the build flags live there, and only there)."""
-    return subprocess.run(["make", "-s", "--no-print-directory", f"print-{name}"], cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, check=True).stdout.strip()
+    return subprocess.run(
+        ["make", "-s", "--no-print-directory", f"print-{name}"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
 
 
 def copy_book(name: str, target: Path) -> Path:
@@ -46,12 +51,19 @@ def build(book: Path, formats: tuple[str, ...] = ("html", "pdf")) -> subprocess.
 
 def start(book: Path, log: Path, formats: tuple[str, ...] = ("html", "pdf")) -> subprocess.Popen:
     """A build running in the background (its own process group), its output going to ``log``."""
-    handle = open(log, "w", encoding="utf-8")
-    return subprocess.Popen(command(book, formats), env=environment(book), stdout=handle, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    with open(log, "w", encoding="utf-8") as handle:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(
+            command(book, formats),
+            env=environment(book),
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
-def kill_when(process: subprocess.Popen, log: Path, marker: str, delay: float, signum: int, timeout: float = 600) -> None:
+def kill_when(
+    process: subprocess.Popen, log: Path, marker: str, delay: float, signum: int, timeout: float = 600
+) -> None:
     """Send ``signum`` to the build's whole process group ``delay`` seconds after ``marker`` is logged."""
     deadline = time.monotonic() + timeout
     while marker not in log.read_text(encoding="utf-8", errors="replace"):
@@ -86,8 +98,12 @@ def edit_value(book: Path, table: str, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "helpers.data.datapackage", "--update"], env=environment(book), check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "helpers.data.datapackage", "--update"],
+        env=environment(book),
+        check=True,
+        capture_output=True,
+    )
 
 
 def shell_quote(cmd: list[str]) -> str:

@@ -60,19 +60,26 @@ def ledger_values(book: Path) -> dict[str, str]:
 
 # 1. A rebuild after a failed build fails again (nothing of the failure is trusted later).
 
+
 @pytest.mark.parametrize("failure", ["raising_cell", "dangling_figure", "unresolved_reference"])
 def test_a_rebuild_after_a_failure_fails_again(book: Path, failure: str):
     before = release_of(book)
     if failure == "raising_cell":
-        append_cell(book / "chapters" / "deaths.ipynb", nbformat.v4.new_code_cell("raise RuntimeError('broken on purpose')"))
+        append_cell(
+            book / "chapters" / "deaths.ipynb", nbformat.v4.new_code_cell("raise RuntimeError('broken on purpose')")
+        )
         expected = "broken on purpose"
     elif failure == "dangling_figure":
         notebook = book / "index.ipynb"
-        notebook.write_text(notebook.read_text(encoding="utf-8").replace("isw_russian_gain_2024_ytd", "no_such_figure"),
-                            encoding="utf-8")
+        notebook.write_text(
+            notebook.read_text(encoding="utf-8").replace("isw_russian_gain_2024_ytd", "no_such_figure"),
+            encoding="utf-8",
+        )
         expected = "no_such_figure"
     else:
-        append_cell(book / "index.ipynb", nbformat.v4.new_markdown_cell("See [a page that does not exist](missing_page)."))
+        append_cell(
+            book / "index.ipynb", nbformat.v4.new_markdown_cell("See [a page that does not exist](missing_page).")
+        )
         expected = "missing_page"
     for formats in [("html", "pdf"), ("html", "pdf"), ("html",)]:
         result = bookrun.build(book, formats)
@@ -83,6 +90,7 @@ def test_a_rebuild_after_a_failure_fails_again(book: Path, failure: str):
 
 
 # 2. An interrupted build never leaves state that a later build trusts.
+
 
 @pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT], ids=["KILL", "TERM", "INT"])
 def test_an_interrupted_build_leaves_no_stale_numbers(book: Path, tmp_path: Path, signum: int):
@@ -103,6 +111,7 @@ def test_an_interrupted_build_leaves_no_stale_numbers(book: Path, tmp_path: Path
 
 # 3. An interrupted LaTeX run does not wedge later PDF builds.
 
+
 def test_an_interrupted_latex_run_does_not_wedge_the_pdf(book: Path, tmp_path: Path):
     bookrun.edit_value(book, "territory", ",2700,", ",2900,")
     log = tmp_path / "latex.log"
@@ -114,6 +123,7 @@ def test_an_interrupted_latex_run_does_not_wedge_the_pdf(book: Path, tmp_path: P
 
 
 # 4. The ledger page and How to cite come from this build's executions.
+
 
 def test_the_ledger_page_shows_this_builds_values(book: Path):
     bookrun.edit_value(book, "territory", ",2700,", ",3100,")
@@ -147,7 +157,8 @@ def test_how_to_cite_names_the_commit_the_book_was_built_from(book: Path):
     assert f"commit {first}" in page(book, "chapters/how_to_cite")
 
     (book / "chapters" / "bibliography.md").write_text(
-        (book / "chapters" / "bibliography.md").read_text(encoding="utf-8") + "\nSources as cited.\n", encoding="utf-8")
+        (book / "chapters" / "bibliography.md").read_text(encoding="utf-8") + "\nSources as cited.\n", encoding="utf-8"
+    )
     result = bookrun.build(book)
     assert "+local changes" in page(book, "chapters/how_to_cite")  # the tree differs from the commit
     git(book, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-am", "second")
@@ -160,6 +171,7 @@ def test_how_to_cite_names_the_commit_the_book_was_built_from(book: Path):
 
 
 # 5. One release holds HTML, PDF and data, switched in one step; partial releases never count.
+
 
 def test_html_pdf_and_data_are_one_release(book: Path):
     html = Path(release_of(book))
@@ -182,6 +194,7 @@ def test_a_killed_publish_never_becomes_the_previous_release(book: Path):
 
 
 # Two builds at once in one clone.
+
 
 def test_a_second_build_at_the_same_time_does_not_interleave(book: Path, tmp_path: Path):
     bookrun.edit_value(book, "territory", ",2700,", ",2650,")

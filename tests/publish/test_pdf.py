@@ -14,8 +14,9 @@ pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-u
 
 @pytest.fixture(scope="module")
 def pdf_text(built_pdf) -> str:
-    return normalise(subprocess.run(["pdftotext", "-layout", str(built_pdf), "-"], capture_output=True,
-                                    text=True, check=True).stdout)
+    return normalise(
+        subprocess.run(["pdftotext", "-layout", str(built_pdf), "-"], capture_output=True, text=True, check=True).stdout
+    )
 
 
 @pytest.mark.parametrize("page", CHAPTERS_WITH_FINDINGS)

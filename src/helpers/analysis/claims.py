@@ -17,8 +17,8 @@ Verdicts are computed at build time, never typed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pandas as pd
 
@@ -50,8 +50,17 @@ class Context:
     events: pd.DataFrame | None = None  # events
 
 
-CONTEXT_TABLES = ("territory", "kursk", "casualties", "deepstate_areas", "deepstate_changes", "isw_areas",
-                  "mz_headline_totals", "mz_period_counts", "events")
+CONTEXT_TABLES = (
+    "territory",
+    "kursk",
+    "casualties",
+    "deepstate_areas",
+    "deepstate_changes",
+    "isw_areas",
+    "mz_headline_totals",
+    "mz_period_counts",
+    "events",
+)
 
 
 @reads(*CONTEXT_TABLES)
@@ -59,8 +68,15 @@ def default_context() -> Context:
     """Every table the checks use, loaded and validated."""
 
     figures = pd.concat([load(t) for t in ("territory", "kursk", "casualties")], ignore_index=True)
-    return Context(figures, load("deepstate_areas"), load("deepstate_changes"), load("isw_areas"),
-                   load("mz_headline_totals"), load("mz_period_counts"), load("events"))
+    return Context(
+        figures,
+        load("deepstate_areas"),
+        load("deepstate_changes"),
+        load("isw_areas"),
+        load("mz_headline_totals"),
+        load("mz_period_counts"),
+        load("events"),
+    )
 
 
 def meets(stated: float, qualifier: str, measured: float, tolerance_percent: float) -> bool:
@@ -98,7 +114,10 @@ def check_kursk_area_on(claim: pd.Series, ctx: Context) -> Evidence:
 
 def check_kursk_peak(claim: pd.Series, ctx: Context) -> Evidence:
     fig = figure(ctx.figures, claim["figure_id"])
-    (day_strict, strict), (day_wide, wide) = kursk.peak(ctx.areas, kursk.HELD), kursk.peak(ctx.areas, kursk.HELD_OR_GREY)
+    (day_strict, strict), (day_wide, wide) = (
+        kursk.peak(ctx.areas, kursk.HELD),
+        kursk.peak(ctx.areas, kursk.HELD_OR_GREY),
+    )
     return Evidence(
         grade(fig, strict, wide, claim["tolerance_percent"]),
         _measured(strict, wide),
@@ -137,7 +156,11 @@ def check_kursk_start_date(claim: pd.Series, ctx: Context) -> Evidence:
     if stated > seen.first_with:
         return Evidence("not supported by the data", measured, "Kursk polygons were mapped before the stated start")
     if stated >= seen.first_with - pd.Timedelta(days=kursk.MAPPING_LAG_DAYS):
-        return Evidence("consistent", measured, f"No Kursk polygons up to {fmt_date(seen.last_without)}; first on {fmt_date(seen.first_with)}")
+        return Evidence(
+            "consistent",
+            measured,
+            f"No Kursk polygons up to {fmt_date(seen.last_without)}; first on {fmt_date(seen.first_with)}",
+        )
     if stated >= seen.first_snapshot:
         return Evidence(
             "contradicted",
@@ -164,7 +187,9 @@ def check_surge_gain(claim: pd.Series, ctx: Context) -> Evidence:
     net = surge.deepstate_change(ctx.changes, stem)
     grey = surge.deepstate_change(ctx.changes, stem, "occupied_or_grey")
     layers = surge.isw_change(ctx.isw, *isw_days).net if isw_days else None
-    measured = f"DeepState net {fmt_int(net.net)} km², taken {fmt_int(net.gained)}, net with grey zone {fmt_int(grey.net)}"
+    measured = (
+        f"DeepState net {fmt_int(net.net)} km², taken {fmt_int(net.gained)}, net with grey zone {fmt_int(grey.net)}"
+    )
     measured += f"; ISW layers {fmt_int(layers)} km²" if layers is not None else "; no ISW-layer data"
     return Evidence(
         grade(fig, net.net, [grey.net, net.gained, layers], claim["tolerance_percent"]),
@@ -179,7 +204,10 @@ def check_surge_ratio(claim: pd.Series, ctx: Context) -> Evidence:
     from helpers.data.sourced import ratio
 
     fig = figure(ctx.figures, claim["figure_id"])
-    a, b = surge.deepstate_change(ctx.changes, "window_2024_to_17_nov"), surge.deepstate_change(ctx.changes, "window_2023")
+    a, b = (
+        surge.deepstate_change(ctx.changes, "window_2024_to_17_nov"),
+        surge.deepstate_change(ctx.changes, "window_2023"),
+    )
     strict = a.gained / b.gained
     isw_ratio = ratio(figure(ctx.figures, "isw_russian_gain_2024_ytd"), figure(ctx.figures, "isw_russian_gain_2023"))
     return Evidence(
@@ -209,8 +237,14 @@ def check_autumn_heavier(claim: pd.Series, ctx: Context) -> Evidence:
     from helpers.analysis import human_cost
 
     latest = human_cost.latest_snapshot(ctx.periods)
-    now = human_cost.period_count(ctx.periods, "sep_nov_2024", latest)["deaths"] / human_cost.period_count(ctx.periods, "sep_nov_2023", latest)["deaths"]
-    then = human_cost.period_count(ctx.periods, "sep_1_nov_7_2024", "2024-11-15")["deaths"] / human_cost.period_count(ctx.periods, "sep_1_nov_7_2023", "2024-11-15")["deaths"]
+    now = (
+        human_cost.period_count(ctx.periods, "sep_nov_2024", latest)["deaths"]
+        / human_cost.period_count(ctx.periods, "sep_nov_2023", latest)["deaths"]
+    )
+    then = (
+        human_cost.period_count(ctx.periods, "sep_1_nov_7_2024", "2024-11-15")["deaths"]
+        / human_cost.period_count(ctx.periods, "sep_1_nov_7_2023", "2024-11-15")["deaths"]
+    )
     return Evidence(
         "consistent" if now > 1 else "not supported by the data",
         f"2024 ÷ 2023 = {now:.2f} as known in {fmt_date(latest)}; {then:.2f} as known in November 2024",
@@ -257,7 +291,9 @@ def stated_text(claim: pd.Series, ctx: Context) -> str:
         return "(no figure)"
     if isinstance(claim["figure_id"], str):
         fig = figure(ctx.figures, claim["figure_id"])
-        unit = {"km2": " km²", "people": " people", "settlements": " settlements", "ratio": " times"}.get(fig.unit, f" {fig.unit}")
+        unit = {"km2": " km²", "people": " people", "settlements": " settlements", "ratio": " times"}.get(
+            fig.unit, f" {fig.unit}"
+        )
         qualifier = "" if fig.qualifier == "unqualified" else f"{fig.qualifier} "
         value = fmt_int(fig.value) if float(fig.value).is_integer() else f"{fig.value:g}"
         return f"{qualifier}{value}{unit}"

@@ -56,7 +56,9 @@ def lag_series(monthly_table: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     rows = monthly_table.loc[monthly_table["month"].isin(wanted)].copy()
     rows = rows.loc[rows["days_covered"] == rows["month"].dt.days_in_month]  # month fully covered
     rows["month_label"] = rows["month"].dt.strftime("%B %Y")
-    return rows[["month", "month_label", "snapshot_date", "deaths"]].sort_values(["month", "snapshot_date"], ignore_index=True)
+    return rows[["month", "month_label", "snapshot_date", "deaths"]].sort_values(
+        ["month", "snapshot_date"], ignore_index=True
+    )
 
 
 def implied_total_range(count: float, low_percent: float, high_percent: float) -> tuple[float, float]:

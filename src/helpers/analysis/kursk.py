@@ -23,7 +23,11 @@ MAPPING_LAG_DAYS = 14
 
 def series(areas: pd.DataFrame) -> pd.DataFrame:
     """Date, held and held-or-grey area for every snapshot, in date order."""
-    return areas[["snapshot_date", HELD, HELD_OR_GREY]].rename(columns={"snapshot_date": "date"}).sort_values("date", ignore_index=True)
+    return (
+        areas[["snapshot_date", HELD, HELD_OR_GREY]]
+        .rename(columns={"snapshot_date": "date"})
+        .sort_values("date", ignore_index=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -83,16 +87,35 @@ def timeline(events: pd.DataFrame, areas: pd.DataFrame, end="2025-01-31") -> pd.
     start = events.set_index("event_id").loc["kursk_incursion_start", "date"]
     chosen = events.loc[(events["date"] >= start) & (events["date"] <= pd.Timestamp(end))]
     rows = [
-        {"date": r["date"], "event": r["event"], "short": SHORT_LABELS.get(r["event_id"], r["event"][:24]),
-         "source": r["source_key"], "kind": "reported"}
+        {
+            "date": r["date"],
+            "event": r["event"],
+            "short": SHORT_LABELS.get(r["event_id"], r["event"][:24]),
+            "source": r["source_key"],
+            "kind": "reported",
+        }
         for _, r in chosen.iterrows()
     ]
     seen = first_appearance(areas)
     day, value = peak(areas, HELD)
-    rows.append({"date": seen.first_with, "event": "First Kursk polygons on DeepStateMap", "short": "First mapped",
-                 "source": "deepstatemap", "kind": "measured"})
-    rows.append({"date": day, "event": f"Largest area held by Ukraine on DeepStateMap ({value:,.0f} km²)", "short": "Peak held",
-                 "source": "deepstatemap", "kind": "measured"})
+    rows.append(
+        {
+            "date": seen.first_with,
+            "event": "First Kursk polygons on DeepStateMap",
+            "short": "First mapped",
+            "source": "deepstatemap",
+            "kind": "measured",
+        }
+    )
+    rows.append(
+        {
+            "date": day,
+            "event": f"Largest area held by Ukraine on DeepStateMap ({value:,.0f} km²)",
+            "short": "Peak held",
+            "source": "deepstatemap",
+            "kind": "measured",
+        }
+    )
     frame = pd.DataFrame(rows).sort_values(["date", "kind"], ignore_index=True)
     # Label only events at least a week after the previous label, so chart labels do not overlap.
     labels, last = [], None

@@ -78,23 +78,27 @@ def monthly(changes: pd.DataFrame, definition: str = "occupied") -> pd.DataFrame
     return rows.reset_index(drop=True)
 
 
-def cumulative_since(
-    areas: pd.DataFrame, isw: pd.DataFrame, start: str, end: str
-) -> pd.DataFrame:
+def cumulative_since(areas: pd.DataFrame, isw: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     """Change in Russian-held area since ``start``, per snapshot, in three measurements (long form)."""
     t0, t1 = pd.Timestamp(start), pd.Timestamp(end)
     frames = []
     ds = areas.loc[(areas["snapshot_date"] >= t0) & (areas["snapshot_date"] <= t1)].set_index("snapshot_date")
     if t0 not in ds.index:
         raise KeyError(f"no DeepState snapshot on {start}")
-    for column, name in (("occupied_km2", "DeepState: occupied"), ("occupied_or_grey_km2", "DeepState: occupied or grey zone")):
+    for column, name in (
+        ("occupied_km2", "DeepState: occupied"),
+        ("occupied_or_grey_km2", "DeepState: occupied or grey zone"),
+    ):
         frames.append(pd.DataFrame({"date": ds.index, "series": name, "change_km2": ds[column] - ds.loc[t0, column]}))
     iw = isw.loc[(isw["date"] >= t0) & (isw["date"] <= t1)].set_index("date")
     if t0 in iw.index:
         frames.append(
             pd.DataFrame(
-                {"date": iw.index, "series": "ISW layers (third-party areas)",
-                 "change_km2": iw["assessed_control_km2"] - iw.loc[t0, "assessed_control_km2"]}
+                {
+                    "date": iw.index,
+                    "series": "ISW layers (third-party areas)",
+                    "change_km2": iw["assessed_control_km2"] - iw.loc[t0, "assessed_control_km2"],
+                }
             )
         )
     return pd.concat(frames, ignore_index=True)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import fcntl
-import hashlib
 import json
 import os
 import platform
@@ -57,17 +56,26 @@ class Interrupted(BaseException):
 
 # --- inputs -----------------------------------------------------------------------------------
 
+
 def _files(base: Path) -> list[Path]:
     if not base.is_dir():
         return []
-    return sorted(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                  and not any(part.startswith(".") for part in p.relative_to(base).parts))
+    return sorted(
+        p
+        for p in base.rglob("*")
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and not any(part.startswith(".") for part in p.relative_to(base).parts)
+    )
 
 
 def facts(root: Path) -> dict[str, str]:
     """Facts of this build that pages may show; fixed once, handed to every kernel and Sphinx."""
-    return {"commit": provenance.current_commit(root), "build_date": provenance.build_date(),
-            "version": provenance.version()}
+    return {
+        "commit": provenance.current_commit(root),
+        "build_date": provenance.build_date(),
+        "version": provenance.version(),
+    }
 
 
 def fingerprint(root: Path, data: Path, book_facts: dict[str, str], settings: dict) -> dict[str, str]:
@@ -96,6 +104,7 @@ def key_of(inputs: dict[str, str]) -> str:
 
 # --- the lock ----------------------------------------------------------------------------------
 
+
 class Lock:
     """An exclusive lock on ``_build/.lock`` for one build; released when the process ends."""
 
@@ -111,8 +120,9 @@ class Lock:
             self.handle.seek(0)
             holder = self.handle.read().strip() or "another process"
             self.handle.close()
-            raise BuildFailed(f"another build is running in this clone ({holder}); wait for it to finish, "
-                              "then run the command again") from None
+            raise BuildFailed(
+                f"another build is running in this clone ({holder}); wait for it to finish, then run the command again"
+            ) from None
         self.handle.seek(0)
         self.handle.truncate()
         self.handle.write(f"pid {os.getpid()}, started {time.strftime('%H:%M:%S')}\n")
@@ -125,6 +135,7 @@ class Lock:
 
 
 # --- staging and Sphinx --------------------------------------------------------------------------
+
 
 def stage(root: Path, data: Path, target: Path) -> Path:
     """A copy of the book to build from: configuration with execution off, static files, a
@@ -154,8 +165,9 @@ class Sphinx:
             command[2:2] = ["--builder", "pdflatex"]
         print(f"[{fmt}] {shlex.join(command)}", flush=True)
         self.lines: list[str] = []
-        self.process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                        text=True, errors="replace")
+        self.process = subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
+        )
         self.thread = threading.Thread(target=self._pump, daemon=True)
         self.thread.start()
 
@@ -187,6 +199,7 @@ class Sphinx:
 
 
 # --- the build ------------------------------------------------------------------------------------
+
 
 def _validate() -> None:
     from helpers.data import validate
@@ -228,18 +241,33 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
     source = stage(root, data, work / "src")
     snapshot = source / "data"
 
-    env = {**os.environ, "BOOK_ROOT": str(root), "BOOK_DATA_DIR": str(snapshot), "BOOK_COMMIT": book_facts["commit"],
-           "BOOK_BUILD_DATE": book_facts["build_date"], "BOOK_EXECUTED_DIR": str(work / "executed"),
-           "PYTHONHASHSEED": "0"}
+    env = {
+        **os.environ,
+        "BOOK_ROOT": str(root),
+        "BOOK_DATA_DIR": str(snapshot),
+        "BOOK_COMMIT": book_facts["commit"],
+        "BOOK_BUILD_DATE": book_facts["build_date"],
+        "BOOK_EXECUTED_DIR": str(work / "executed"),
+        "PYTHONHASHSEED": "0",
+    }
     os.environ.update({k: env[k] for k in ("BOOK_ROOT", "BOOK_DATA_DIR", "BOOK_COMMIT", "BOOK_BUILD_DATE")})
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")).get("execute", {})
     timeout = int(config.get("timeout", 300))
-    environment = execute.sha256_bytes(json.dumps(
-        [platform.python_version(), inputs_at_start["project/requirements.lock"],
-         inputs_at_start["project/pyproject.toml"], timeout], sort_keys=True).encode("utf-8"))
+    environment = execute.sha256_bytes(
+        json.dumps(
+            [
+                platform.python_version(),
+                inputs_at_start["project/requirements.lock"],
+                inputs_at_start["project/pyproject.toml"],
+                timeout,
+            ],
+            sort_keys=True,
+        ).encode("utf-8")
+    )
     code = {path.relative_to(PACKAGE).as_posix(): execute.sha256_file(path) for path in _files(PACKAGE)}
-    inputs = execute.Inputs(data_snapshot=snapshot, executed=work / "executed", package=PACKAGE, facts=book_facts,
-                            code=code)
+    inputs = execute.Inputs(
+        data_snapshot=snapshot, executed=work / "executed", package=PACKAGE, facts=book_facts, code=code
+    )
     jobs = []
     for page in toc.pages(root):
         if not page.is_notebook:
@@ -271,8 +299,9 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
     failed = [run for run in runs if codes[run.fmt] != 0 or not run.result.exists()]
     if failed:
         details = "\n".join(f"  [{run.fmt}] {line}" for run in failed for line in run.warnings())
-        raise BuildFailed(f"the {' and '.join(r.fmt.upper() for r in failed)} build failed "
-                          f"(a warning is a failure):\n{details}")
+        raise BuildFailed(
+            f"the {' and '.join(r.fmt.upper() for r in failed)} build failed (a warning is a failure):\n{details}"
+        )
     html = runs[0].result if runs[0].fmt == "html" else None
     pdf = next((run.result for run in runs if run.fmt == "pdf"), None)
     if html is None:
@@ -281,14 +310,19 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
 
     if fingerprint(root, data, facts(root), settings) != inputs_at_start:
         raise BuildFailed("the book's files changed while it was being built; run the build again")
-    record = {"key": key, "commit": book_facts["commit"], "build_date": book_facts["build_date"],
-              "pages": [page.docname for page in toc.pages(root)]}
+    record = {
+        "key": key,
+        "commit": book_facts["commit"],
+        "build_date": book_facts["build_date"],
+        "pages": [page.docname for page in toc.pages(root)],
+    }
     release = publish.publish(html, pdf, base, data=snapshot, record=record)
     cache.prune({trace.result for job in jobs if (trace := cache.trace(job.page.docname))})
     shutil.rmtree(work, ignore_errors=True)
     where = "published" if base == build_dir else "built a preview (not published: `make book` publishes)"
     return f"{where} release {release.name}: {base / 'html' / 'index.html'}" + (
-        f" and {base / 'pdf' / 'book.pdf'}" if pdf else "")
+        f" and {base / 'pdf' / 'book.pdf'}" if pdf else ""
+    )
 
 
 def _still_published(root: Path, formats: list[str]) -> str:
@@ -318,16 +352,25 @@ def main(argv: list[str] | None = None) -> int:
                 print(run(root, formats, shlex.split(args.jb_flags), args.fresh, args.workers), flush=True)
                 return 0
             except BuildFailed as error:
-                print(f"build failed: {error}\nnothing published; {_still_published(root, formats)}",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"build failed: {error}\nnothing published; {_still_published(root, formats)}",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 return 1
             except (KeyboardInterrupt, Interrupted):
-                print(f"build interrupted: nothing published; {_still_published(root, formats)}",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"build interrupted: nothing published; {_still_published(root, formats)}",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 return 130
     except BuildFailed as error:  # the lock is held by another build
-        print(f"build not started: {error}\nnothing published; {_still_published(root, formats)}",
-              file=sys.stderr, flush=True)
+        print(
+            f"build not started: {error}\nnothing published; {_still_published(root, formats)}",
+            file=sys.stderr,
+            flush=True,
+        )
         return 1
 
 

@@ -23,6 +23,7 @@ import asyncio
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,7 +84,7 @@ class Inputs:
 
     def resolve(self, logged: str) -> tuple[str, str]:
         if logged.startswith("fact:"):
-            name = logged[len("fact:"):]
+            name = logged[len("fact:") :]
             return logged, sha256_bytes(self.facts.get(name, "").encode("utf-8"))
         raw, _, part = logged.partition("#")
         path = Path(raw)
@@ -96,13 +97,13 @@ class Inputs:
     def digest(self, name: str) -> str:
         """The current hash of a named input (as of this build's snapshot)."""
         if name.startswith("fact:"):
-            return sha256_bytes(self.facts.get(name[len("fact:"):], "").encode("utf-8"))
+            return sha256_bytes(self.facts.get(name[len("fact:") :], "").encode("utf-8"))
         raw, _, part = name.partition("#")
         kind, _, rest = raw.partition("/")
         if kind == "helpers" and rest in self.code:
             return self.code[rest]
         base = {"data": self.data_snapshot, "executed": self.executed, "helpers": self.package}.get(kind)
-        path = base / rest if base is not None else Path(raw[len("file:"):])
+        path = base / rest if base is not None else Path(raw[len("file:") :])
         if not part:
             return sha256_file(path)
         try:
@@ -123,8 +124,11 @@ class Trace:
     result: str  # file name of the executed notebook in the cache
 
     def holds(self, source: str, environment: str, inputs: Inputs) -> bool:
-        return (self.source == source and self.environment == environment
-                and all(inputs.digest(name) == digest for name, digest in self.inputs.items()))
+        return (
+            self.source == source
+            and self.environment == environment
+            and all(inputs.digest(name) == digest for name, digest in self.inputs.items())
+        )
 
 
 class Cache:
@@ -155,8 +159,10 @@ class Cache:
     def store(self, docname: str, raw: bytes, trace_fields: dict) -> None:
         name = sha256_bytes(raw) + ".ipynb"
         _atomic_write(self.root / "notebooks" / name, raw)
-        _atomic_write(self._trace_path(docname), json.dumps({**trace_fields, "result": name}, indent=1,
-                                                            sort_keys=True).encode("utf-8"))
+        _atomic_write(
+            self._trace_path(docname),
+            json.dumps({**trace_fields, "result": name}, indent=1, sort_keys=True).encode("utf-8"),
+        )
 
     def prune(self, keep: set[str]) -> None:
         """Remove executed notebooks no trace refers to."""
@@ -203,8 +209,13 @@ async def _run(job: Job, env: dict[str, str], deps_log: Path, timeout: int) -> N
 
     notebook = job.notebook
     notebook.cells.append(nbformat.v4.new_code_cell(RECORD_IMPORTS))
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=False,
-                            resources={"metadata": {"path": str(job.stage_path.parent)}})
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=False,
+        resources={"metadata": {"path": str(job.stage_path.parent)}},
+    )
     deps_log.write_text("", encoding="utf-8")
     try:
         await client.async_execute(env={**env, "BOOK_DEPS_FILE": str(deps_log)})
@@ -212,13 +223,23 @@ async def _run(job: Job, env: dict[str, str], deps_log: Path, timeout: int) -> N
         notebook.cells.pop()
 
 
-def execute(jobs: list[Job], cache: Cache, inputs: Inputs, environment: str, env: dict[str, str],
-            workdir: Path, timeout: int, workers: int, log=print) -> dict[str, bytes]:
+def execute(
+    jobs: list[Job],
+    cache: Cache,
+    inputs: Inputs,
+    environment: str,
+    env: dict[str, str],
+    workdir: Path,
+    timeout: int,
+    workers: int,
+    log=None,
+) -> dict[str, bytes]:
     """Execute (or take from the cache) every job's notebook; return executed notebooks by page.
 
     Independent notebooks run ``workers`` at a time; those marked ``execute_last`` run after all
     others have finished. Raises :class:`ExecutionFailed` naming every failed notebook.
     """
+    log = log or (lambda message: print(message, flush=True))
     results: dict[str, bytes] = {}
     failures: list[str] = []
     (workdir / "deps").mkdir(parents=True, exist_ok=True)
@@ -242,10 +263,11 @@ def execute(jobs: list[Job], cache: Cache, inputs: Inputs, environment: str, env
                 log(f"[execute] {job.page.docname}: unchanged, reusing its execution")
                 return
             log(f"[execute] executing {job.page.docname}")
+            started = time.monotonic()
             deps_log = workdir / "deps" / (job.page.docname.replace("/", "__") + ".txt")
             try:
                 await _run(job, env, deps_log, timeout)
-            except Exception as error:  # noqa: BLE001 - every failure is reported, by notebook
+            except Exception as error:
                 failures.append(_describe_error(job.page, job.notebook, error))
                 return
             problems = _stderr_outputs(job.notebook)
@@ -261,6 +283,7 @@ def execute(jobs: list[Job], cache: Cache, inputs: Inputs, environment: str, env
             target = inputs.executed / f"{job.page.docname}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(raw)
+            log(f"[execute] executed {job.page.docname} in {time.monotonic() - started:.2f} s")
 
     async def run_all() -> None:
         gate = asyncio.Semaphore(max(1, workers))

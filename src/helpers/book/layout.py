@@ -46,7 +46,7 @@ def block() -> str:
 def current(text: str) -> str | None:
     if START not in text or END not in text:
         return None
-    return text[text.index(START): text.index(END) + len(END)]
+    return text[text.index(START) : text.index(END) + len(END)]
 
 
 def main(argv: list[str] | None = None) -> int:

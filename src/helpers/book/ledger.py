@@ -139,7 +139,7 @@ def _contexts(notebook) -> dict[str, str]:
         if cell.cell_type != "markdown":
             continue
         for match in GLUE_ROLE.finditer(cell.source):
-            found.setdefault(match.group(1), cell.source[match.end(): match.end() + 16].replace("\n", " "))
+            found.setdefault(match.group(1), cell.source[match.end() : match.end() + 16].replace("\n", " "))
     return found
 
 
@@ -193,11 +193,12 @@ def pages_for(root: Path) -> list[str]:
     except those that read the others' executions (the ledger page itself)."""
     from helpers.book.execute import executes_last
 
-    return [page.docname for page in toc.notebooks(root)
-            if not executes_last(nbformat.read(page.path, as_version=4))]
+    return [page.docname for page in toc.notebooks(root) if not executes_last(nbformat.read(page.path, as_version=4))]
 
 
-def entries(notebook_path: Path, page: str, values: dict[str, str] | None = None, sources: _Sources | None = None) -> list[dict]:
+def entries(
+    notebook_path: Path, page: str, values: dict[str, str] | None = None, sources: _Sources | None = None
+) -> list[dict]:
     """One ledger row per value glued in a notebook, in the order they are glued.
 
     ``values`` are the glued texts (default: the notebook's stored outputs).
@@ -279,7 +280,10 @@ def as_markdown(rows: list[dict]) -> str:
         parts.append(f"## {{doc}}`{chapter[0]['chapter']} </{page}>`\n")
         parts.append("| key | shown as | unit | computed from | sources |\n|---|---|---|---|---|")
         for row in chapter:
-            origin = ", ".join([f"`{t}`" for t in row["tables"]] + [f"`{f}`" for f in row["figure_ids"]]) or "method constant"
+            origin = (
+                ", ".join([f"`{t}`" for t in row["tables"]] + [f"`{f}`" for f in row["figure_ids"]])
+                or "method constant"
+            )
             sources = "; ".join(f"{{cite:t}}`{k}`" for k in row["source_keys"]) or "—"
             parts.append(f"| `{row['key']}` | {row['value']} | {row['unit']} | {origin} | {sources} |")
         parts.append("")

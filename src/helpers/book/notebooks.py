@@ -9,7 +9,6 @@ timestamps) is removed so that a commit shows only real changes.
 from __future__ import annotations
 
 import sys
-
 from pathlib import Path
 
 import nbformat

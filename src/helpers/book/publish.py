@@ -77,15 +77,17 @@ def remove_partials(build: Path = BUILD) -> None:
 def _prune(build: Path) -> None:
     releases = build / "releases"
     live = live_release(build)
-    complete = sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith(".")
-                      and (p / MANIFEST).exists())
+    complete = sorted(
+        p for p in releases.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).exists()
+    )
     for old in complete[:-KEEP]:
         if live is None or old.resolve() != live:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def publish(html: Path, pdf: Path | None, build: Path = BUILD, data: Path | None = None,
-            record: dict | None = None) -> Path:
+def publish(
+    html: Path, pdf: Path | None, build: Path = BUILD, data: Path | None = None, record: dict | None = None
+) -> Path:
     """Move a finished build into a new release and switch ``current`` to it in one step.
 
     ``html`` (a folder with ``index.html``) and ``pdf`` (a file, or None for an HTML-only
@@ -101,7 +103,7 @@ def publish(html: Path, pdf: Path | None, build: Path = BUILD, data: Path | None
     releases = build / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     remove_partials(build)
-    name = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    name = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     partial = releases / f"{PARTIAL}{name}"
     try:
         partial.mkdir()

@@ -1,8 +1,9 @@
 """A small Sphinx extension for the book (listed in ``_config.yml`` under ``extra_extensions``).
 
 * Prints the version, git commit and build date in every HTML page's footer.
-* Loads the vega runtime only on pages with charts, and removes duplicate scripts from pages (sphinx-thebe injects its inline configuration twice
-  under jupyter-book, which redeclares a ``const`` and logs an error in every reader's console).
+* Loads the vega runtime only on pages with charts, and removes duplicate scripts from pages
+  (sphinx-thebe injects its inline configuration twice under jupyter-book, which redeclares a
+  ``const`` and logs an error in every reader's console).
 
 Executing the notebooks, the ledger (``numbers.json``), publishing the data and the incremental
 logic are the build's (``helpers.book.build``), not Sphinx's: Sphinx runs on executed notebooks in a

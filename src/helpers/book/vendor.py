@@ -26,8 +26,16 @@ VENDOR_DIR = PROJECT_ROOT / "_static" / "vendor"
 #: npm package -> (version, file inside the package, sha256 of that file)
 PINNED = {
     "vega": ("6.4.0", "build/vega.min.js", "8f6a3587cf8d4f42c7e08120e3eb05d067e746d554e39d2dcf52acc0bd5ba28f"),
-    "vega-lite": ("6.4.1", "build/vega-lite.min.js", "6d5035fdd429b4bc6f91f3754426c3f516f3dbd8e08b105cfc2496bed4ebd254"),
-    "vega-embed": ("7.3.0", "build/vega-embed.min.js", "b1455caba2fb1a72fb46025ba0ba1316e2dbc7f0dd40a3f6040172bf9c08ba91"),
+    "vega-lite": (
+        "6.4.1",
+        "build/vega-lite.min.js",
+        "6d5035fdd429b4bc6f91f3754426c3f516f3dbd8e08b105cfc2496bed4ebd254",
+    ),
+    "vega-embed": (
+        "7.3.0",
+        "build/vega-embed.min.js",
+        "b1455caba2fb1a72fb46025ba0ba1316e2dbc7f0dd40a3f6040172bf9c08ba91",
+    ),
 }
 #: Load order matters: vega-lite needs vega, vega-embed needs both.
 SCRIPT_ORDER = ("vega", "vega-lite", "vega-embed")
@@ -60,13 +68,17 @@ def fetch() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for package in SCRIPT_ORDER:
             version, inner, expected = PINNED[package]
-            subprocess.run(["npm", "pack", "--silent", f"{package}@{version}"], cwd=tmp, check=True, capture_output=True)
+            subprocess.run(
+                ["npm", "pack", "--silent", f"{package}@{version}"], cwd=tmp, check=True, capture_output=True
+            )
             with tarfile.open(Path(tmp) / f"{package}-{version}.tgz") as archive:
                 archive.extractall(Path(tmp) / package, filter="data")
             source = Path(tmp) / package / "package" / inner
             if sha256(source) != expected:
                 raise SystemExit(f"{package}@{version}: {inner} does not match its pinned sha256")
-            parts.append(f"/* {package}@{version} {inner} (npm), sha256 {expected} */\n" + source.read_text(encoding="utf-8"))
+            parts.append(
+                f"/* {package}@{version} {inner} (npm), sha256 {expected} */\n" + source.read_text(encoding="utf-8")
+            )
             licence = (Path(tmp) / package / "package" / "LICENSE").read_text(encoding="utf-8")
             licences.append(f"{package}@{version}\n{'=' * 40}\n{licence}")
             print(f"verified {package}@{version} {inner}")

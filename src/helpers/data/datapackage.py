@@ -53,7 +53,9 @@ def _field(name: str, column, kind: str) -> dict:
         elif check.name == "less_than_or_equal_to":
             constraints["maximum"] = _json_value(stats["max_value"])
         elif check.name == "str_matches":
-            constraints["pattern"] = stats["pattern"].pattern if hasattr(stats["pattern"], "pattern") else stats["pattern"]
+            constraints["pattern"] = (
+                stats["pattern"].pattern if hasattr(stats["pattern"], "pattern") else stats["pattern"]
+            )
     field["constraints"] = constraints
     return field
 

@@ -76,6 +76,7 @@ def _check_declared(table: str) -> None:
             f"decorate it with @reads({table!r}, ...) from helpers.data.load"
         )
 
+
 NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
 INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -150,7 +151,7 @@ def _parse(raw: bytes, model, shown: str):
         return None, [], [DataIssue(shown, 1, expected[0], "header row present (the file is empty)", "")]
     if raw.startswith(UTF8_BOM):
         issues.append(DataIssue(shown, 1, expected[0], "UTF-8 without byte-order mark", "\ufeff"))
-        raw = raw[len(UTF8_BOM):]
+        raw = raw[len(UTF8_BOM) :]
 
     text = raw.decode("utf-8", errors="surrogateescape")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -187,7 +188,7 @@ def _parse(raw: bytes, model, shown: str):
             issues.append(DataIssue(shown, line, column, rule, ",".join(record)))
             continue
         lines.append(line)
-        for name, cell in zip(header, record):
+        for name, cell in zip(header, record, strict=False):
             value, rule = _parse_cell(cell, kinds[name], name in nullable)
             if rule is not None:
                 issues.append(DataIssue(shown, line, name, rule, _printable(cell)))
@@ -247,9 +248,7 @@ def _validate(frame: pd.DataFrame, model, lines: list[int], shown: str, already:
         if case.schema_context == "DataFrameSchema" and column in frame.columns and _is_wide(check, frame):
             # A rule across columns: report once per row, naming the columns the rule mentions.
             column = ", ".join(c for c in frame.columns if re.search(rf"\b{re.escape(c)}\b", check))
-            value = "; ".join(
-                f"{c}={_show(frame.at[int(index), c])}" for c in column.split(", ")
-            )
+            value = "; ".join(f"{c}={_show(frame.at[int(index), c])}" for c in column.split(", "))
         else:
             value = _show(case.failure_case)
         if (line, column) in seen and check == "not_nullable":

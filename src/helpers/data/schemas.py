@@ -167,7 +167,9 @@ class _ClaimFields(pa.DataFrameModel):
     claim: Series[str] = pa.Field(str_length={"min_value": 10}, description="The claim, paraphrased (not quoted)")
     figure_id: Series[str] = pa.Field(nullable=True, description="The sourced figure that states it, if any")
     stated_date: Series[pd.Timestamp] = _date_field("Date the claim states, if it is about a date", True)
-    event_id: Series[str] = pa.Field(nullable=True, str_matches=r"^[a-z0-9_]+$", description="The event in data/events.csv it refers to, if any")
+    event_id: Series[str] = pa.Field(
+        nullable=True, str_matches=r"^[a-z0-9_]+$", description="The event in data/events.csv it refers to, if any"
+    )
     check: Series[str] = pa.Field(str_matches=r"^[a-z_]+$", description="Name of the check in helpers.analysis.claims")
     tolerance_percent: Series[float] = pa.Field(nullable=True, ge=0, le=100, description="Allowed relative difference")
     source_key: Series[str] = pa.Field(description="BibTeX key of the text")
@@ -260,11 +262,17 @@ class _DeepStateAreaFields(pa.DataFrameModel):
     """The area columns of :class:`DeepStateArea`, in file order."""
 
     snapshot_date: Series[pd.Timestamp] = _date_field("Kyiv-local date of the snapshot", unique=True)
-    snapshot_time_kyiv: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}[+-]\d{2}:\d{2}$", description="Kyiv-local time of publication")
-    file: Series[str] = pa.Field(str_matches=r"^\d+\.geojson$", description="Snapshot file (UTC unix timestamp of publication)")
+    snapshot_time_kyiv: Series[str] = pa.Field(
+        str_matches=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}[+-]\d{2}:\d{2}$", description="Kyiv-local time of publication"
+    )
+    file: Series[str] = pa.Field(
+        str_matches=r"^\d+\.geojson$", description="Snapshot file (UTC unix timestamp of publication)"
+    )
     occupied_km2: Series[float] = _area_field("Held by Russia (both occupied classes, unioned)")
     occupied_since_2022_km2: Series[float] = _area_field("Occupied since 24 Feb 2022")
-    occupied_before_2022_km2: Series[float] = _area_field("Occupied before 24 Feb 2022 (Crimea, parts of Donetsk and Luhansk)")
+    occupied_before_2022_km2: Series[float] = _area_field(
+        "Occupied before 24 Feb 2022 (Crimea, parts of Donetsk and Luhansk)"
+    )
     grey_zone_ukraine_km2: Series[float] = _area_field("Unknown status (grey zone) inside Ukraine")
     occupied_or_grey_km2: Series[float] = _area_field("Occupied or grey zone, unioned")
     kursk_ukraine_held_km2: Series[float] = _area_field("Held by Ukraine in Russia's Kursk region")
@@ -297,9 +305,13 @@ class _TerritoryChangeFields(pa.DataFrameModel):
     definition: Series[str] = pa.Field(isin=CHANGE_DEFINITIONS, description="Which area counts as Russian-held")
     start_date: Series[pd.Timestamp] = _date_field("Snapshot at the start")
     end_date: Series[pd.Timestamp] = _date_field("Snapshot at the end")
-    net_km2: Series[float] = pa.Field(description="Area held at the end minus at the start, km² (negative: Ukraine regained more)")
+    net_km2: Series[float] = pa.Field(
+        description="Area held at the end minus at the start, km² (negative: Ukraine regained more)"
+    )
     gained_km2: Series[float] = pa.Field(ge=0, description="Held at the end but not at the start, km²")
-    lost_km2: Series[float] = pa.Field(ge=0, description="Held at the start but not at the end (regained by Ukraine), km²")
+    lost_km2: Series[float] = pa.Field(
+        ge=0, description="Held at the start but not at the end (regained by Ukraine), km²"
+    )
 
 
 class TerritoryChange(_DerivedProvenance, _TerritoryChangeFields):
@@ -318,8 +330,12 @@ class _IswAreaFields(pa.DataFrameModel):
     """The area columns of :class:`IswArea`, in file order."""
 
     date: Series[pd.Timestamp] = _date_field("Day of the ISW map layers", unique=True)
-    control_map_km2: Series[float] = pa.Field(ge=0, description="ISW layer 'ukraine_control_map' (Russian-controlled), km²")
-    russian_advances_km2: Series[float] = pa.Field(ge=0, description="ISW layer 'russian_advances' (assessed advances since the last control update), km²")
+    control_map_km2: Series[float] = pa.Field(
+        ge=0, description="ISW layer 'ukraine_control_map' (Russian-controlled), km²"
+    )
+    russian_advances_km2: Series[float] = pa.Field(
+        ge=0, description="ISW layer 'russian_advances' (assessed advances since the last control update), km²"
+    )
     assessed_control_km2: Series[float] = pa.Field(ge=0, description="Control map plus assessed advances, km²")
 
 
@@ -403,7 +419,9 @@ class _GsMonthlyFields(pa.DataFrameModel):
 
     month: Series[pd.Timestamp] = _date_field("Calendar month (first day)", unique=True)
     last_report: Series[pd.Timestamp] = _date_field("Last daily report in the month")
-    claimed_cumulative: Series[pd.Int64Dtype] = _count_field("Claimed Russian personnel losses (killed and wounded) since Feb 2022")
+    claimed_cumulative: Series[pd.Int64Dtype] = _count_field(
+        "Claimed Russian personnel losses (killed and wounded) since Feb 2022"
+    )
     claimed_in_month: Series[pd.Int64Dtype] = _count_field("Increase of the claim over the month")
     days_covered: Series[pd.Int64Dtype] = pa.Field(ge=1, le=31, description="Days of the month the reports cover")
     qualifier: Series[str] = pa.Field(isin=("about", "more"), description="The claim's own qualifier")
@@ -419,8 +437,12 @@ class _SourceParagraphFields(pa.DataFrameModel):
     text: Series[str] = pa.Field(isin=("write-up 000", "write-up 001"), description="Which write-up")
     paragraph: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Paragraph number (non-empty lines)")
     words: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Words in the paragraph")
-    paragraph_sha256: Series[str] = pa.Field(str_matches=SHA256, description="SHA-256 of the paragraph, whitespace normalised")
-    first_seen: Series[str] = pa.Field(nullable=True, description="Earlier identical paragraph ('write-up 001 ¶5'), if any")
+    paragraph_sha256: Series[str] = pa.Field(
+        str_matches=SHA256, description="SHA-256 of the paragraph, whitespace normalised"
+    )
+    first_seen: Series[str] = pa.Field(
+        nullable=True, description="Earlier identical paragraph ('write-up 001 ¶5'), if any"
+    )
     source_key: Series[str] = pa.Field(description="BibTeX key of the article the write-ups report")
     file_sha256: Series[str] = pa.Field(str_matches=SHA256, description="SHA-256 of the write-up file")
     method: Series[str] = pa.Field(str_length={"min_value": 10}, description="How the row was computed")
@@ -448,13 +470,37 @@ PRIMARY_KEYS = {
 
 TABLES.update(
     {
-        "deepstate_areas": (DeepStateArea, "Derived: areas by legend class in each DeepStateMap snapshot (make derive)"),
-        "deepstate_changes": (TerritoryChange, "Derived: net and gross change in Russian-held area, by month and window (make derive)"),
-        "isw_areas": (IswArea, "Derived: Russian-controlled area from ISW layers, computed by a third party (make derive)"),
-        "mz_monthly": (MzMonthly, "Derived: deaths confirmed by name per month of death, as known in each Mediazona snapshot (make derive)"),
-        "mz_period_counts": (MzPeriodCount, "Derived: deaths confirmed by name in fixed periods, as known in each snapshot (make derive)"),
-        "mz_headline_totals": (MzHeadline, "Derived: Mediazona's headline totals on the days they changed (make derive)"),
-        "source_paragraphs": (SourceParagraph, "Derived: paragraph hashes of the two source write-ups, to find repetition (make derive)"),
-        "gs_monthly_claims": (GsMonthlyClaim, "Derived: Russian personnel losses claimed by Ukraine's General Staff, per month (make derive)"),
+        "deepstate_areas": (
+            DeepStateArea,
+            "Derived: areas by legend class in each DeepStateMap snapshot (make derive)",
+        ),
+        "deepstate_changes": (
+            TerritoryChange,
+            "Derived: net and gross change in Russian-held area, by month and window (make derive)",
+        ),
+        "isw_areas": (
+            IswArea,
+            "Derived: Russian-controlled area from ISW layers, computed by a third party (make derive)",
+        ),
+        "mz_monthly": (
+            MzMonthly,
+            "Derived: deaths confirmed by name per month of death, as known in each Mediazona snapshot (make derive)",
+        ),
+        "mz_period_counts": (
+            MzPeriodCount,
+            "Derived: deaths confirmed by name in fixed periods, as known in each snapshot (make derive)",
+        ),
+        "mz_headline_totals": (
+            MzHeadline,
+            "Derived: Mediazona's headline totals on the days they changed (make derive)",
+        ),
+        "source_paragraphs": (
+            SourceParagraph,
+            "Derived: paragraph hashes of the two source write-ups, to find repetition (make derive)",
+        ),
+        "gs_monthly_claims": (
+            GsMonthlyClaim,
+            "Derived: Russian personnel losses claimed by Ukraine's General Staff, per month (make derive)",
+        ),
     }
 )

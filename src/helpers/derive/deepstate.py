@@ -95,7 +95,9 @@ def area_km2(projected: BaseGeometry) -> float:
 
 def geodesic_area_km2(lonlat: BaseGeometry) -> float:
     """Area on the WGS84 ellipsoid, in km², for checking the projection."""
-    area, _ = _GEOD.geometry_area_perimeter(shapely.geometry.polygon.orient(lonlat) if lonlat.geom_type == "Polygon" else lonlat)
+    area, _ = _GEOD.geometry_area_perimeter(
+        shapely.geometry.polygon.orient(lonlat) if lonlat.geom_type == "Polygon" else lonlat
+    )
     return abs(area) / 1e6
 
 
@@ -149,7 +151,9 @@ def parse_snapshot(raw: bytes) -> Snapshot:
         if not shapely.force_2d(raw_geometry).is_valid:
             repaired += 1
         pieces[cls].append(polygonal(raw_geometry))
-    classes = {c: to_equal_area(shapely.union_all(parts)) if parts else shapely.Polygon() for c, parts in pieces.items()}
+    classes = {
+        c: to_equal_area(shapely.union_all(parts)) if parts else shapely.Polygon() for c, parts in pieces.items()
+    }
     return Snapshot(
         classes=classes,
         sha256=hashlib.sha256(raw).hexdigest(),

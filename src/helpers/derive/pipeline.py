@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import calendar
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
@@ -79,7 +78,9 @@ GS_SOURCE = "ukrainegeneralstaff"
 GS_FILE = "russia_losses_personnel.json"
 GS_SHA256 = "8a11a5e9d7016ac45079f9a7fc82713003549676737597a72c23b6b13b3463b2"
 MZ_METHOD = "Sum of daily 'change' by date of death in the snapshot (totals checked as the running sum)"
-MZ_HEADLINE_METHOD = "Headline totals from the history of the upstream README; rows where the total changed, plus the last"
+MZ_HEADLINE_METHOD = (
+    "Headline totals from the history of the upstream README; rows where the total changed, plus the last"
+)
 GS_METHOD = "Cumulative claim at the month's last daily report minus that at the previous month's"
 #: Fixed periods whose count is followed across snapshots: (id, label, first day, last day).
 MZ_PERIODS = [
@@ -97,11 +98,19 @@ SOURCE_TEXTS = {
     "write-up 000": ("000_92e885042fdfb583.txt", "16c8d3644762f852c9a5367478501a2ad265ffaf3fa03033b64ec4bf4973ecdd"),
     "write-up 001": ("001_1488c158e9632fbc.txt", "6ea9d1c3928c807cbe2776b59fa7176536867a58a8649add89114d70a79c25c6"),
 }
-SOURCE_TEXT_METHOD = "Non-empty lines as paragraphs; SHA-256 of each with whitespace collapsed; the text itself is not copied"
+SOURCE_TEXT_METHOD = (
+    "Non-empty lines as paragraphs; SHA-256 of each with whitespace collapsed; the text itself is not copied"
+)
 
 DERIVED_TABLES = (
-    "deepstate_areas", "deepstate_changes", "isw_areas",
-    "mz_monthly", "mz_period_counts", "mz_headline_totals", "gs_monthly_claims", "source_paragraphs",
+    "deepstate_areas",
+    "deepstate_changes",
+    "isw_areas",
+    "mz_monthly",
+    "mz_period_counts",
+    "mz_headline_totals",
+    "gs_monthly_claims",
+    "source_paragraphs",
 )
 
 
@@ -125,7 +134,14 @@ def read_manifest(directory: Path) -> list[ManifestRow]:
         raise InputError(f"{path}: no manifest.csv (is the snapshot directory right?)")
     with open(path, encoding="utf-8", newline="") as handle:
         return [
-            ManifestRow(r["wanted_date"], r["snapshot_date_kyiv"], r["snapshot_time_kyiv"], r["file"], r["sha256"], r["upstream_url"])
+            ManifestRow(
+                r["wanted_date"],
+                r["snapshot_date_kyiv"],
+                r["snapshot_time_kyiv"],
+                r["file"],
+                r["sha256"],
+                r["upstream_url"],
+            )
             for r in csv.DictReader(handle)
         ]
 
@@ -133,7 +149,7 @@ def read_manifest(directory: Path) -> list[ManifestRow]:
 def fetch(row: ManifestRow, directory: Path) -> None:
     """Download one snapshot from its upstream URL (used with --download)."""
     directory.mkdir(parents=True, exist_ok=True)
-    with urllib.request.urlopen(row.url, timeout=60) as response:  # noqa: S310 (URL from the manifest)
+    with urllib.request.urlopen(row.url, timeout=60) as response:
         (directory / row.file).write_bytes(response.read())
 
 
@@ -155,7 +171,13 @@ def _csv_text(frame: pd.DataFrame) -> str:
 
 
 def _provenance(source: str, repo: str, commit: str, sha: str, method: str) -> dict:
-    return {"source_key": source, "upstream_repo": repo, "upstream_commit": commit, "file_sha256": sha, "method": method}
+    return {
+        "source_key": source,
+        "upstream_repo": repo,
+        "upstream_commit": commit,
+        "file_sha256": sha,
+        "method": method,
+    }
 
 
 def deepstate_tables(directory: Path, download: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -209,7 +231,11 @@ def deepstate_tables(directory: Path, download: Path | None = None) -> tuple[pd.
                     "gained_km2": round(delta.gained, 2),
                     "lost_km2": round(delta.lost, 2),
                     **_provenance(
-                        DEEPSTATE_SOURCE, DEEPSTATE_REPO, DEEPSTATE_COMMIT, f"{first.sha256} {last.sha256}", CHANGE_METHOD
+                        DEEPSTATE_SOURCE,
+                        DEEPSTATE_REPO,
+                        DEEPSTATE_COMMIT,
+                        f"{first.sha256} {last.sha256}",
+                        CHANGE_METHOD,
                     ),
                 }
             )
@@ -227,8 +253,14 @@ def _on_or_before(by_wanted: dict[str, ManifestRow], day: str) -> ManifestRow:
 def _ordered_areas(snapshot: deepstate.Snapshot) -> dict[str, float]:
     areas = snapshot.areas()
     order = [
-        "occupied_km2", "occupied_since_2022_km2", "occupied_before_2022_km2", "grey_zone_ukraine_km2",
-        "occupied_or_grey_km2", "kursk_ukraine_held_km2", "kursk_grey_zone_km2", "kursk_held_or_grey_km2",
+        "occupied_km2",
+        "occupied_since_2022_km2",
+        "occupied_before_2022_km2",
+        "grey_zone_ukraine_km2",
+        "occupied_or_grey_km2",
+        "kursk_ukraine_held_km2",
+        "kursk_grey_zone_km2",
+        "kursk_held_or_grey_km2",
     ]
     return {k: areas[k] for k in order}
 
@@ -281,14 +313,31 @@ def mediazona_tables(directory: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
         daily = mediazona.parse_snapshot(raw, row["file"])
         provenance = _provenance(MZ_SOURCE, MZ_REPO, MZ_COMMIT, row["sha256"], MZ_METHOD)
         for month in mediazona.monthly(daily).itertuples(index=False):
-            monthly_rows.append({"snapshot_date": row["snapshot_date"], "month": month.month, "deaths": month.deaths,
-                                 "days_covered": month.days_covered, **provenance})
+            monthly_rows.append(
+                {
+                    "snapshot_date": row["snapshot_date"],
+                    "month": month.month,
+                    "deaths": month.deaths,
+                    "days_covered": month.days_covered,
+                    **provenance,
+                }
+            )
         for period_id, label, start, end in MZ_PERIODS:
             deaths, data_end = mediazona.count_between(daily, start, end)
             if data_end < pd.Timestamp(start):
                 continue
-            period_rows.append({"period_id": period_id, "label": label, "start_date": start, "end_date": end,
-                                "snapshot_date": row["snapshot_date"], "data_end": data_end, "deaths": deaths, **provenance})
+            period_rows.append(
+                {
+                    "period_id": period_id,
+                    "label": label,
+                    "start_date": start,
+                    "end_date": end,
+                    "snapshot_date": row["snapshot_date"],
+                    "data_end": data_end,
+                    "deaths": deaths,
+                    **provenance,
+                }
+            )
     headline = mediazona.headline_changes(_checked(directory / "headline_totals.csv", MZ_HEADLINE_SHA256))
     headline_table = pd.DataFrame(
         {
@@ -329,9 +378,18 @@ def source_paragraphs(sources: Path) -> pd.DataFrame:
         paragraphs = [" ".join(line.split()) for line in raw.decode("utf-8").splitlines() if line.strip()]
         for number, paragraph in enumerate(paragraphs, start=1):
             digest = hashlib.sha256(paragraph.encode("utf-8")).hexdigest()
-            rows.append({"text": text_id, "paragraph": number, "words": len(paragraph.split()),
-                         "paragraph_sha256": digest, "first_seen": seen.get(digest, ""),
-                         "source_key": "bbc2024gains", "file_sha256": expected, "method": SOURCE_TEXT_METHOD})
+            rows.append(
+                {
+                    "text": text_id,
+                    "paragraph": number,
+                    "words": len(paragraph.split()),
+                    "paragraph_sha256": digest,
+                    "first_seen": seen.get(digest, ""),
+                    "source_key": "bbc2024gains",
+                    "file_sha256": expected,
+                    "method": SOURCE_TEXT_METHOD,
+                }
+            )
             seen.setdefault(digest, f"{text_id} ¶{number}")
     return pd.DataFrame(rows)
 
@@ -360,7 +418,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Recompute data/'s derived tables from raw open data.")
     parser.add_argument("--shared", type=Path, default=SHARED_DATA, help="raw data directory (default: ../shared/data)")
     parser.add_argument("--out", type=Path, default=None, help="where to write (default: data/)")
-    parser.add_argument("--download", type=Path, default=None, help="fetch missing snapshots from the manifest URLs into DIR")
+    parser.add_argument(
+        "--download", type=Path, default=None, help="fetch missing snapshots from the manifest URLs into DIR"
+    )
     args = parser.parse_args(argv)
     out = args.out or data_dir()
     try:

@@ -42,13 +42,15 @@ def book_renderer(spec: dict, **_metadata) -> dict:
     markup = (
         f'<div class="book-chart" id="{chart_id}" role="figure" aria-label="{label}"></div>\n'
         f'<script type="text/javascript">\n'
-        f'(function () {{\n'
+        f"(function () {{\n"
         f'  var el = document.getElementById("{chart_id}");\n'
         f'  if (typeof vegaEmbed === "undefined") {{ el.textContent = {json.dumps(NO_RUNTIME_MESSAGE)}; return; }}\n'
         f'  vegaEmbed(el, {safe_spec}, {{"actions": false, "renderer": "svg"}})\n'
-        f'    .catch(function (error) {{ console.error(error); el.textContent = "Chart failed to render: " + error; }});\n'
-        f'}})();\n'
-        f'</script>'
+        "    .catch(function (error) {\n"
+        '      console.error(error); el.textContent = "Chart failed to render: " + error;\n'
+        "    });\n"
+        f"}})();\n"
+        f"</script>"
     )
     return {"text/html": markup, "image/png": static_png(spec), "text/plain": f"<chart: {title}>"}
 
@@ -58,7 +60,9 @@ def static_png(spec: dict, scale: float = 2.0) -> str:
     import vl_convert
 
     version = ".".join(spec.get("$schema", "v6.4").rsplit("/v", 1)[-1].split(".")[:2]).removesuffix(".json")
-    png = vl_convert.vegalite_to_png(spec, vl_version=version if version in vl_convert.get_vegalite_versions() else None, scale=scale)
+    png = vl_convert.vegalite_to_png(
+        spec, vl_version=version if version in vl_convert.get_vegalite_versions() else None, scale=scale
+    )
     return base64.b64encode(png).decode("ascii")
 
 
@@ -100,9 +104,7 @@ def monthly_net_change(months: pd.DataFrame) -> alt.Chart:
     )
 
 
-def cumulative_change(
-    series: pd.DataFrame, start_label: str, reported: pd.DataFrame | None = None
-) -> alt.LayerChart:
+def cumulative_change(series: pd.DataFrame, start_label: str, reported: pd.DataFrame | None = None) -> alt.LayerChart:
     """Lines of change since a start date in each measurement, with reported figures as points."""
     data = series.assign(day=series["date"].dt.strftime("%Y-%m-%d"))
     lines = (
@@ -170,7 +172,11 @@ def held_area_timeline(series: pd.DataFrame, events: pd.DataFrame) -> alt.LayerC
         .mark_rule(strokeDash=[4, 3], color="gray")
         .encode(
             x="date:T",
-            tooltip=[alt.Tooltip("day:N", title="Date"), alt.Tooltip("event:N", title="Event"), alt.Tooltip("source:N", title="Source")],
+            tooltip=[
+                alt.Tooltip("day:N", title="Date"),
+                alt.Tooltip("event:N", title="Event"),
+                alt.Tooltip("source:N", title="Source"),
+            ],
         )
     )
     labels = (
@@ -199,7 +205,10 @@ def headline_totals(headlines: pd.DataFrame, reported: pd.DataFrame) -> alt.Laye
         .encode(
             x=alt.X("as_of:T", title="Date published"),
             y=alt.Y("confirmed_total:Q", title="Deaths confirmed by name (people)"),
-            tooltip=[alt.Tooltip("day:N", title="Published"), alt.Tooltip("confirmed_total:Q", title="Total", format=",")],
+            tooltip=[
+                alt.Tooltip("day:N", title="Published"),
+                alt.Tooltip("confirmed_total:Q", title="Total", format=","),
+            ],
         )
     )
     points = (
@@ -208,8 +217,11 @@ def headline_totals(headlines: pd.DataFrame, reported: pd.DataFrame) -> alt.Laye
         .encode(
             x="as_of:T",
             y="value:Q",
-            tooltip=[alt.Tooltip("label:N", title="Reported"), alt.Tooltip("day:N", title="As of"),
-                     alt.Tooltip("value:Q", title="People", format=",")],
+            tooltip=[
+                alt.Tooltip("label:N", title="Reported"),
+                alt.Tooltip("day:N", title="As of"),
+                alt.Tooltip("value:Q", title="People", format=","),
+            ],
         )
     )
     return alt.layer(line, points).properties(
@@ -262,8 +274,9 @@ def reporting_lag(lag: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("snapshot_date:T", title="Snapshot (count as known on this date)"),
             y=alt.Y("deaths:Q", title="Deaths confirmed by name in that month (people)"),
-            color=alt.Color("month_label:N", title="Month of death", legend=alt.Legend(orient="bottom"),
-                            sort=alt.SortField("month")),
+            color=alt.Color(
+                "month_label:N", title="Month of death", legend=alt.Legend(orient="bottom"), sort=alt.SortField("month")
+            ),
             tooltip=[
                 alt.Tooltip("month_label:N", title="Month of death"),
                 alt.Tooltip("snapshot:N", title="As known on"),
@@ -314,8 +327,12 @@ def general_staff_claims(claims: pd.DataFrame) -> alt.Chart:
 
 def control_share(shares: pd.DataFrame) -> alt.Chart:
     """Stacked area: share of Ukraine occupied before and since 24 Feb 2022."""
-    long = shares.melt(id_vars="date", value_vars=["before_2022_pct", "since_2022_pct"], var_name="part", value_name="pct")
-    long["part"] = long["part"].map({"before_2022_pct": "Occupied before 24 Feb 2022", "since_2022_pct": "Occupied since 24 Feb 2022"})
+    long = shares.melt(
+        id_vars="date", value_vars=["before_2022_pct", "since_2022_pct"], var_name="part", value_name="pct"
+    )
+    long["part"] = long["part"].map(
+        {"before_2022_pct": "Occupied before 24 Feb 2022", "since_2022_pct": "Occupied since 24 Feb 2022"}
+    )
     long["day"] = long["date"].dt.strftime("%Y-%m-%d")
     return (
         alt.Chart(long)
@@ -324,7 +341,11 @@ def control_share(shares: pd.DataFrame) -> alt.Chart:
             x=alt.X("date:T", title="Date"),
             y=alt.Y("pct:Q", stack=True, title="Share of Ukraine's area (%)"),
             color=alt.Color("part:N", title="", legend=alt.Legend(orient="bottom")),
-            tooltip=[alt.Tooltip("part:N"), alt.Tooltip("day:N", title="Snapshot"), alt.Tooltip("pct:Q", title="%", format=".2f")],
+            tooltip=[
+                alt.Tooltip("part:N"),
+                alt.Tooltip("day:N", title="Snapshot"),
+                alt.Tooltip("pct:Q", title="%", format=".2f"),
+            ],
         )
         .properties(
             width=WIDTH,
@@ -349,13 +370,18 @@ def weekly_change_with_events(weekly: pd.DataFrame, events: pd.DataFrame) -> alt
             x2="to:T",
             y=alt.Y("per_day:Q", title="Net change in occupied area per day (km²)"),
             y2=alt.datum(0),
-            tooltip=[alt.Tooltip("span:N", title="Snapshots"), alt.Tooltip("per_day:Q", title="km² a day", format=",.1f"),
-                     alt.Tooltip("change_km2:Q", title="km² in all", format=",.0f")],
+            tooltip=[
+                alt.Tooltip("span:N", title="Snapshots"),
+                alt.Tooltip("per_day:Q", title="km² a day", format=",.1f"),
+                alt.Tooltip("change_km2:Q", title="km² in all", format=",.0f"),
+            ],
         )
     )
     marks = events.assign(day=events["date"].dt.strftime("%Y-%m-%d"))
-    rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color="black").encode(
-        x="date:T", tooltip=[alt.Tooltip("day:N", title="Date"), alt.Tooltip("event:N", title="Event")]
+    rules = (
+        alt.Chart(marks)
+        .mark_rule(strokeDash=[4, 3], color="black")
+        .encode(x="date:T", tooltip=[alt.Tooltip("day:N", title="Date"), alt.Tooltip("event:N", title="Event")])
     )
     return alt.layer(bars, rules).properties(
         width=WIDTH,

@@ -168,7 +168,9 @@ def downloads(notebook: str | None = None):
     # The descriptor is linked where the book publishes it (html/data/), not as a download:
     # a download makes every page depend on it, and it changes whenever any table does.
     root = os.path.relpath(PROJECT_ROOT, here)
-    lines.append(f'- <a href="{root}/data/datapackage.json">datapackage.json</a>: the data package describing every table')
+    lines.append(
+        f'- <a href="{root}/data/datapackage.json">datapackage.json</a>: the data package describing every table'
+    )
     return Markdown("\n".join(lines))
 
 
