@@ -232,3 +232,117 @@ CORRUPTIONS = [
         "sha256 matches data/datapackage.json",
     ),
 ]
+
+
+# --- Whole-data corruptions: references between tables, whole files. ------------------------
+# Each leaves every file's recorded hash matching (as after `make datapackage`), so only the
+# cross-table or whole-file rule can catch it.
+
+
+def delete_row(table: str, line: int) -> Callable[[Path], None]:
+    def apply(directory: Path) -> None:
+        path = directory / f"{table}.csv"
+        rows = _rows(path)
+        del rows[line - 1]
+        _write(path, rows)
+
+    return apply
+
+
+def keep_header_only(table: str) -> Callable[[Path], None]:
+    def apply(directory: Path) -> None:
+        path = directory / f"{table}.csv"
+        _write(path, _rows(path)[:1])
+
+    return apply
+
+
+def edit_file(name: str, edit: Callable[[str], str]) -> Callable[[Path], None]:
+    def apply(directory: Path) -> None:
+        path = directory / name
+        path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+    return apply
+
+
+def remove_file(name: str) -> Callable[[Path], None]:
+    def apply(directory: Path) -> None:
+        (directory / name).unlink()
+
+    return apply
+
+
+def _event_line(directory: Path, event_id: str) -> int:
+    rows = _rows(directory / "events.csv")
+    return next(n for n, row in enumerate(rows, start=1) if row[0] == event_id)
+
+
+def remove_event(event_id: str) -> Callable[[Path], None]:
+    def apply(directory: Path) -> None:
+        delete_row("events", _event_line(directory, event_id))(directory)
+
+    return apply
+
+
+#: (name, apply, table, line, column, rule fragment); checked by helpers.data.validate.check.
+WHOLE_DATA_CORRUPTIONS = [
+    Corruption(
+        "dangling_event_id",
+        set_cell("claims", 20, "event_id", "no_such_event"),
+        "claims",
+        20,
+        "event_id",
+        "event_id exists as event_id in data/events.csv",
+    ),
+    Corruption(
+        "dangling_figure_id",
+        set_cell("claims", 4, "figure_id", "no_such_figure"),
+        "claims",
+        4,
+        "figure_id",
+        "figure_id exists as figure_id in data/territory.csv, data/kursk.csv or data/casualties.csv",
+    ),
+    Corruption(
+        "referenced_row_removed",
+        remove_event("us_inauguration_2025"),
+        "claims",
+        22,
+        "event_id",
+        "exists as event_id in data/events.csv",
+    ),
+    Corruption(
+        "figure_id_repeated_across_tables",
+        set_cell("kursk", 2, "figure_id", "isw_russian_gain_2023"),
+        "kursk",
+        2,
+        "figure_id",
+        "figure_id unique across data/territory.csv, data/kursk.csv, data/casualties.csv",
+    ),
+    Corruption(
+        "snapshot_missing_for_a_change",
+        set_cell("deepstate_changes", 2, "end_date", "2024-01-02"),
+        "deepstate_changes",
+        2,
+        "end_date",
+        "end_date exists as snapshot_date in data/deepstate_areas.csv",
+    ),
+    Corruption("empty_table", keep_header_only("events"), "events", None, None, "at least one row"),
+    Corruption(
+        "malformed_bibliography",
+        edit_file("references.bib", lambda text: text.replace("{{BBC News}},", "{{BBC News}}", 1)),
+        "references.bib",
+        6,
+        None,
+        "well-formed BibTeX",
+    ),
+    Corruption("missing_bibliography", remove_file("references.bib"), "references.bib", None, None, "file exists"),
+    Corruption("missing_datapackage", remove_file("datapackage.json"), "datapackage.json", None, None, "file exists"),
+    Corruption(
+        "invalid_datapackage",
+        edit_file("datapackage.json", lambda text: text[: len(text) // 2]),
+        "datapackage.json",
+        None,
+        None,
+        "valid JSON",
+    ),
+]

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import json
-import shutil
+import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from helpers.data import schemas
 from helpers.data.load import load
-from helpers.derive import pipeline
+from helpers.derive import inputs, pipeline
 from helpers.paths import PROJECT_ROOT
 
 SHARED = PROJECT_ROOT.parent / "shared" / "data"
@@ -48,92 +47,97 @@ def test_every_change_row_has_both_definitions():
     assert all(definitions == set(schemas.CHANGE_DEFINITIONS) for definitions in per_period)
 
 
-def write_manifest(directory: Path, rows: list[dict]) -> None:
-    with open(directory / "manifest.csv", "w", encoding="utf-8", newline="") as handle:
-        fields = [
-            "wanted_date",
-            "snapshot_date_kyiv",
-            "snapshot_time_kyiv",
-            "unix_ts",
-            "file",
-            "bytes",
-            "sha256",
-            "upstream_url",
-        ]
-        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+def shared_copy(tmp_path: Path) -> Path:
+    """A ``shared/`` tree of links to the real raw files, which a test may then change."""
+    root = tmp_path / "shared"
+    for pin in load("raw_inputs").itertuples():
+        target = root / pin.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.symlink_to(SHARED.parent / pin.path)
+    return root
 
 
-def tiny_snapshot(directory: Path, name: str) -> dict:
-    collection = {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "properties": {"fill": "#a52714", "name": "Occupied"},
-                "geometry": {
-                    "type": "Polygon",
-                    "coordinates": [[[37.0, 48.0], [37.1, 48.0], [37.1, 48.1], [37.0, 48.0]]],
-                },
-            }
+def replace(path: Path, raw: bytes) -> None:
+    path.unlink()
+    path.write_bytes(raw)
+
+
+@pytest.mark.skipif(not HAVE_SHARED, reason="../shared/data not present")
+def test_the_real_inputs_match_their_pins():
+    assert inputs.Inputs(SHARED.parent).problems() == []
+
+
+@pytest.mark.skipif(not HAVE_SHARED, reason="../shared/data not present")
+def test_a_changed_file_and_its_manifest_row_are_both_refused(tmp_path: Path):
+    root = shared_copy(tmp_path)
+    snapshot = root / "data" / "mediazona" / "2024-11-15_cumsum.csv"
+    changed = snapshot.read_bytes().replace(b",1,", b",2,", 1)
+    replace(snapshot, changed)
+    manifest = root / "data" / "mediazona" / "manifest.csv"
+    old = hashlib.sha256((SHARED / "mediazona" / "2024-11-15_cumsum.csv").read_bytes()).hexdigest()
+    replace(manifest, manifest.read_bytes().replace(old.encode(), hashlib.sha256(changed).hexdigest().encode()))
+    problems = inputs.Inputs(root).problems()
+    assert any("2024-11-15_cumsum.csv: sha256" in p for p in problems)
+    assert any("manifest.csv: sha256" in p for p in problems)
+    with pytest.raises(inputs.InputError, match=r"data/raw_inputs\.csv"):
+        pipeline.derive(root / "data", tmp_path / "out")
+
+
+@pytest.mark.skipif(not HAVE_SHARED, reason="../shared/data not present")
+def test_dropped_manifest_rows_missing_and_extra_files_are_refused(tmp_path: Path):
+    root = shared_copy(tmp_path)
+    manifest = root / "data" / "mediazona" / "manifest.csv"
+    replace(manifest, b"\n".join(manifest.read_bytes().split(b"\n")[:5]) + b"\n")
+    (root / "data" / "deepstate" / "1671922927.geojson").unlink()
+    (root / "data" / "isw_derived" / "newer.json").write_text("[]", encoding="utf-8")
+    problems = "\n".join(inputs.Inputs(root).problems())
+    assert "mediazona/manifest.csv: sha256" in problems
+    assert "1671922927.geojson: missing (run `make derive DOWNLOAD=dir`" in problems
+    assert "newer.json: not pinned" in problems
+
+
+def test_download_fetches_from_the_pinned_url_and_verifies(tmp_path: Path):
+    upstream = tmp_path / "upstream.json"
+    upstream.write_text("[]", encoding="utf-8")
+    pins = load("raw_inputs").head(0)
+    pins = pd.concat(
+        [
+            pins,
+            pd.DataFrame(
+                [
+                    {
+                        "input_id": "tiny",
+                        "path": "data/tiny/tiny.json",
+                        "role": "series",
+                        "source_key": "deepstatemap",
+                        "url": upstream.as_uri(),
+                        "sha256": hashlib.sha256(b"[]").hexdigest(),
+                    }
+                ]
+            ),
         ],
-    }
-    raw = json.dumps(collection).encode()
-    (directory / name).write_bytes(raw)
-    return {
-        "wanted_date": "2024-11-17",
-        "snapshot_date_kyiv": "2024-11-17",
-        "snapshot_time_kyiv": "2024-11-17T23:32+02:00",
-        "unix_ts": "1731879138",
-        "file": name,
-        "bytes": str(len(raw)),
-        "sha256": hashlib.sha256(raw).hexdigest(),
-        "upstream_url": (directory / name).as_uri(),
-    }
-
-
-def test_a_file_that_differs_from_its_manifest_is_refused(tmp_path: Path):
-    row = tiny_snapshot(tmp_path, "1731879138.geojson")
-    write_manifest(tmp_path, [row])
-    (tmp_path / row["file"]).write_bytes(b'{"type": "FeatureCollection", "features": []}')
-    with pytest.raises(pipeline.InputError, match=r"1731879138.geojson: sha256 .* does not match the manifest"):
-        pipeline.deepstate_tables(tmp_path)
-
-
-def test_a_missing_file_says_how_to_fetch_it(tmp_path: Path):
-    row = tiny_snapshot(tmp_path, "1731879138.geojson")
-    write_manifest(tmp_path, [row])
-    (tmp_path / row["file"]).unlink()
-    with pytest.raises(pipeline.InputError, match="DOWNLOAD"):
-        pipeline.deepstate_tables(tmp_path)
-
-
-def test_download_fetches_from_the_manifest_url_and_verifies(tmp_path: Path):
-    upstream = tmp_path / "upstream"
-    upstream.mkdir()
-    row = tiny_snapshot(upstream, "1731879138.geojson")
-    local = tmp_path / "local"
-    local.mkdir()
-    write_manifest(local, [row])
+        ignore_index=True,
+    )
     fetched = tmp_path / "fetched"
-    pipeline.fetch(pipeline.read_manifest(local)[0], fetched)
-    assert (fetched / row["file"]).read_bytes() == (upstream / row["file"]).read_bytes()
-    assert pipeline.verified_bytes(pipeline.read_manifest(local)[0], fetched)
-
-
-def test_isw_file_must_be_the_one_derived_from(tmp_path: Path):
-    path = tmp_path / "daily_areas.json"
-    path.write_text("[]", encoding="utf-8")
-    with pytest.raises(pipeline.InputError, match="not the one this book was derived from"):
-        pipeline.isw_table(path)
+    found = inputs.Inputs(tmp_path / "empty", pins, download=fetched)
+    assert found.problems() == []
+    assert found.read("tiny") == b"[]"
+    assert (fetched / "data" / "tiny" / "tiny.json").exists()
+    upstream.write_text("[1]", encoding="utf-8")  # upstream changed: the pin refuses it
+    (fetched / "data" / "tiny" / "tiny.json").unlink()
+    assert "differs from the pin" in inputs.Inputs(tmp_path / "empty", pins, download=fetched).problems()[0]
 
 
 @pytest.mark.skipif(not HAVE_SHARED, reason="../shared/data not present")
 def test_cli_reports_a_bad_input_without_traceback(tmp_path: Path, capsys):
-    shared = tmp_path / "shared"
-    shutil.copytree(SHARED / "isw_derived", shared / "isw_derived")
-    (shared / "deepstate").mkdir()
-    write_manifest(shared / "deepstate", [tiny_snapshot(shared / "deepstate", "1.geojson") | {"sha256": "0" * 64}])
-    assert pipeline.main(["--shared", str(shared), "--out", str(tmp_path / "out")]) == 1
-    assert "sha256" in capsys.readouterr().err
+    root = shared_copy(tmp_path)
+    replace(root / "data" / "isw_derived" / "daily_areas.json", b"[]")
+    assert pipeline.main(["--shared", str(root / "data"), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "daily_areas.json: sha256" in err and "Traceback" not in err
+
+
+def test_the_pipeline_keeps_no_pins_of_its_own():
+    source = Path(pipeline.__file__).read_text(encoding="utf-8")
+    assert not re.search(r"[0-9a-f]{40}", source), "a commit or hash is written in pipeline.py"
+    assert "github.com" not in source

@@ -1,4 +1,4 @@
-"""The built book publishes the ledger, and the appendix shows the same numbers."""
+"""The built book publishes the ledger (the appendix shows the same numbers) and a valid data package."""
 
 from __future__ import annotations
 
@@ -18,3 +18,21 @@ def test_appendix_lists_every_key(built_html):
     published = json.loads((built_html / "numbers.json").read_text(encoding="utf-8"))
     missing = [row["key"] for row in published if row["key"] not in page]
     assert not missing, missing
+
+
+def test_the_published_data_package_is_valid_frictionless(built_html):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    frictionless = Path(sys.executable).with_name("frictionless")
+    descriptor = built_html / "data" / "datapackage.json"
+    result = subprocess.run(
+        [str(frictionless), "validate", "--json", str(descriptor)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=descriptor.parent,
+    )
+    report = json.loads(result.stdout)
+    assert report["valid"], json.dumps(report["tasks"], indent=1)[:3000]

@@ -11,20 +11,37 @@ from pathlib import Path
 
 import pandas as pd
 from pybtex.database import parse_file
+from pybtex.exceptions import PybtexError
 
-from helpers.paths import data_dir
+from helpers.data.errors import DataIssue, DataValidationError
+from helpers.paths import data_dir, display_path
 
 BIB_NAME = "references.bib"
 
 
 @lru_cache(maxsize=8)
-def _entries(path: str, mtime_ns: int):
-    return parse_file(path, bib_format="bibtex").entries
+def _entries(path: str, mtime_ns: int, size: int):
+    try:
+        return parse_file(path, bib_format="bibtex").entries
+    except PybtexError as error:
+        line = getattr(error, "lineno", None)
+        message = getattr(error, "message", None) or str(error)
+        hint = (
+            "pybtex notices a mistake where the next entry or field starts, so look at the end of the "
+            "line before too (a missing comma or closing brace), and check for a duplicated key."
+        )
+        raise DataValidationError(
+            [DataIssue(display_path(Path(path)), line, None, "well-formed BibTeX", message)], hint
+        ) from None
 
 
 def entries(directory: Path | None = None):
     path = (directory or data_dir()) / BIB_NAME
-    return _entries(str(path), path.stat().st_mtime_ns)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise DataValidationError([DataIssue(display_path(path), None, None, "file exists")]) from None
+    return _entries(str(path), stat.st_mtime_ns, stat.st_size)
 
 
 def keys(directory: Path | None = None) -> frozenset[str]:

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from helpers.data import schemas
+from helpers.data.errors import DataIssue, DataValidationError
 from helpers.paths import data_dir, display_path
 
 DESCRIPTOR = "datapackage.json"
@@ -31,9 +32,27 @@ PACKAGE_META = {
         {
             "name": "CC-BY-4.0",
             "path": "https://creativecommons.org/licenses/by/4.0/",
-            "title": "Creative Commons Attribution 4.0 (this compilation; each figure belongs to its source)",
+            "title": "Creative Commons Attribution 4.0, except where a resource states other terms (see LICENSE-data)",
         }
     ],
+}
+
+CC_BY = PACKAGE_META["licenses"][0]
+DEEPSTATE_TERMS = {
+    "name": "deepstatemap-educational-non-commercial",
+    "path": "https://github.com/DanielRose2310/deepstatemaps-history",
+    "title": "DeepStateMap archive terms: educational, non-commercial use, with attribution; not CC BY",
+}
+NO_LICENCE = {
+    "name": "no-licence-granted",
+    "path": "https://github.com/sdspieg/war-datasets-dashboard",
+    "title": "No licence from the upstream authors; published only so readers can verify the book",
+}
+#: Each table's terms follow what it was made from (LICENSE-data explains them).
+LICENCES = {
+    "deepstate_areas": DEEPSTATE_TERMS,
+    "deepstate_changes": DEEPSTATE_TERMS,
+    "isw_areas": NO_LICENCE,
 }
 
 
@@ -53,9 +72,9 @@ def _field(name: str, column, kind: str) -> dict:
         elif check.name == "less_than_or_equal_to":
             constraints["maximum"] = _json_value(stats["max_value"])
         elif check.name == "str_matches":
-            constraints["pattern"] = (
-                stats["pattern"].pattern if hasattr(stats["pattern"], "pattern") else stats["pattern"]
-            )
+            pattern = getattr(stats["pattern"], "pattern", stats["pattern"])
+            # Table Schema patterns match the whole value, with no anchors; ours are ^...$ already
+            constraints["pattern"] = pattern.removeprefix("^").removesuffix("$")
     field["constraints"] = constraints
     return field
 
@@ -70,7 +89,17 @@ def table_schema(table: str) -> dict:
     columns = model.to_schema().columns
     fields = [_field(name, columns[name], kinds[name]) for name in kinds]
     key = schemas.PRIMARY_KEYS.get(table) or [next(name for name in kinds if columns[name].unique)]
-    return {"fields": fields, "primaryKey": list(key)}
+    schema = {"fields": fields, "primaryKey": list(key)}
+    # Table Schema references name one resource; a reference to one of several tables (a claim's
+    # figure_id) is checked by helpers.data.validate and described in the field instead.
+    foreign = [
+        {"fields": fk.column, "reference": {"resource": fk.targets[0], "fields": fk.target_column}}
+        for fk in schemas.FOREIGN_KEYS
+        if fk.table == table and len(fk.targets) == 1
+    ]
+    if foreign:
+        schema["foreignKeys"] = foreign
+    return schema
 
 
 def build(directory: Path | None = None) -> dict:
@@ -89,6 +118,7 @@ def build(directory: Path | None = None) -> dict:
                 "encoding": "utf-8",
                 "bytes": len(raw),
                 "hash": f"sha256:{hashlib.sha256(raw).hexdigest()}",
+                "licenses": [LICENCES.get(table, CC_BY)],
                 "schema": table_schema(table),
             }
         )
@@ -109,14 +139,30 @@ def render(descriptor: dict) -> str:
     return json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
 
 
+REGENERATE = "Run `make datapackage` to write it from the tables (and commit it), or restore it with git."
+
+
+def read_descriptor(directory: Path | None = None) -> dict:
+    """The recorded descriptor; one clear :class:`DataValidationError` if it is missing or broken."""
+    path = (directory or data_dir()) / DESCRIPTOR
+    shown = display_path(path)
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataValidationError([DataIssue(shown, None, None, "file exists")], REGENERATE) from None
+    except json.JSONDecodeError as error:
+        issue = DataIssue(shown, error.lineno, None, "valid JSON", error.msg)
+        raise DataValidationError([issue], REGENERATE) from None
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        raise DataValidationError([DataIssue(shown, None, "resources", "a list of resources")], REGENERATE)
+    return descriptor
+
+
 def recorded_hash(table: str, directory: Path | None = None) -> str | None:
     """The sha256 recorded for ``table`` in the descriptor, or None if it is not listed."""
-    path = (directory or data_dir()) / DESCRIPTOR
-    if not path.exists():
-        return None
-    for resource in json.loads(path.read_text(encoding="utf-8"))["resources"]:
-        if resource["name"] == table:
-            return resource.get("hash", "").removeprefix("sha256:") or None
+    for resource in read_descriptor(directory)["resources"]:
+        if isinstance(resource, dict) and resource.get("name") == table:
+            return str(resource.get("hash", "")).removeprefix("sha256:") or None
     return None
 
 

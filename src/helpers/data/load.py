@@ -85,8 +85,9 @@ UTF8_BOM = b"\xef\xbb\xbf"
 RULE_NUMBER = "plain decimal number (digits and one '.', no thousands separators or units)"
 RULE_INTEGER = "whole number (digits only)"
 RULE_DATE = "ISO calendar date YYYY-MM-DD"
-RULE_REQUIRED = "required (not empty)"
+RULE_REQUIRED = schemas.CORE_RULES["not_nullable"]
 RULE_SPACES = "no leading or trailing spaces"
+RULE_NOT_EMPTY = "at least one row (this table may not be empty; the file has only its header)"
 RULE_HASH = "sha256 matches data/datapackage.json"
 
 HASH_HINT = (
@@ -115,6 +116,8 @@ def load(table: str, directory: Path | str | None = None, *, verify_hash: bool =
     record_dependency(directory / "datapackage.json", part=table)
 
     frame, lines, issues = _parse(raw, model, shown)
+    if frame is not None and frame.empty and not schemas.MAY_BE_EMPTY.get(table, False):
+        issues.append(DataIssue(shown, None, None, RULE_NOT_EMPTY))
     if frame is not None:
         token = schemas.BIBLIOGRAPHY_KEYS.set(bibliography.keys(directory))
         try:
@@ -237,58 +240,44 @@ def _validate(frame: pd.DataFrame, model, lines: list[int], shown: str, already:
         return []
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
+    schema = model.to_schema()
     seen = {(i.line, i.column) for i in already}
     issues: list[DataIssue] = []
     reported: set[tuple] = set()
     for case in cases.itertuples(index=False):
         index = case.index
         line = lines[int(index)] if index is not None and not pd.isna(index) else None
-        check = str(case.check)
+        rule, row_check = _rule_of(case, schema)
         column = case.column if isinstance(case.column, str) else None
-        if case.schema_context == "DataFrameSchema" and column in frame.columns and _is_wide(check, frame):
+        if row_check:
             # A rule across columns: report once per row, naming the columns the rule mentions.
-            column = ", ".join(c for c in frame.columns if re.search(rf"\b{re.escape(c)}\b", check))
-            value = "; ".join(f"{c}={_show(frame.at[int(index), c])}" for c in column.split(", "))
+            column = ", ".join(c for c in frame.columns if re.search(rf"\b{re.escape(c)}\b", rule))
+            value = "; ".join(f"{c}={_show(frame.at[int(index), c])}" for c in column.split(", ") if c)
         else:
             value = _show(case.failure_case)
-        if (line, column) in seen and check == "not_nullable":
+        if (line, column) in seen and rule == schemas.CORE_RULES["not_nullable"]:
             continue  # already reported as a parse failure of that cell
-        key = (line, column, check)
+        key = (line, column, rule)
         if key in reported:
             continue
         reported.add(key)
-        issues.append(DataIssue(shown, line, column, readable_rule(check), value))
+        issues.append(DataIssue(shown, line, column, rule, value))
     return issues
 
 
-def readable_rule(check: str) -> str:
-    """Pandera's check names, as a person fixing the file would read them."""
-    fixed = {
-        "not_nullable": RULE_REQUIRED,
-        "field_uniqueness": "unique (no duplicate ids)",
-        schemas.SOURCE_KEY_RULE: "source_key in references.bib",
-        "mentioned_in_bibliography": "mentioned_in in references.bib",
-    }
-    if check in fixed:
-        return fixed[check]
-    match = re.fullmatch(r"(greater_than_or_equal_to|less_than_or_equal_to)\((.*)\)", check)
-    if match:
-        bound = match.group(2).removesuffix(" 00:00:00")
-        return (">= " if match.group(1).startswith("greater") else "<= ") + bound
-    match = re.fullmatch(r"isin\(\((.*)\)\)", check) or re.fullmatch(r"isin\(\[(.*)\]\)", check)
-    if match:
-        return "one of " + match.group(1).replace("'", "")
-    match = re.fullmatch(r"str_matches\((.*)\)", check)
-    if match:
-        return f"matches pattern {match.group(1)}"
-    match = re.fullmatch(r"str_length\((.*)\)", check)
-    if match:
-        return f"text length {match.group(1)}"
-    return check
+def _rule_of(case, schema) -> tuple[str, bool]:
+    """The description of the check a failure case broke, and whether it is a row check.
 
-
-def _is_wide(check: str, frame: pd.DataFrame) -> bool:
-    return any(re.search(rf"\b{re.escape(c)}\b", check) for c in frame.columns) and " " in check
+    The check is found by its position in the model (``check_number``), and described by
+    ``schemas.describe``, which reads the description given where the rule is defined.
+    """
+    number = case.check_number
+    if number is not None and not pd.isna(number):
+        if case.schema_context == "DataFrameSchema":
+            return schemas.describe(schema.checks[int(number)]), True
+        if case.schema_context == "Column" and case.column in schema.columns:
+            return schemas.describe(schema.columns[case.column].checks[int(number)]), False
+    return schemas.CORE_RULES.get(str(case.check), str(case.check)), False
 
 
 def _show(value) -> str | None:

@@ -15,6 +15,7 @@ loaded (see :data:`BIBLIOGRAPHY_KEYS`).
 from __future__ import annotations
 
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 import pandas as pd
 import pandera.pandas as pa
@@ -33,7 +34,71 @@ REGIONS = ("Ukraine", "Kursk region", "Ukraine and Russia")
 #: ``data/references.bib``. Set by ``helpers.data.load`` when loading from another directory.
 BIBLIOGRAPHY_KEYS: ContextVar[frozenset[str] | None] = ContextVar("BIBLIOGRAPHY_KEYS", default=None)
 
-SOURCE_KEY_RULE = "source_key_in_bibliography"
+SOURCE_KEY_RULE = "source_key in references.bib"
+MENTIONED_IN_RULE = "mentioned_in in references.bib"
+
+# Text patterns, each with the description a reader sees when a cell breaks it. Every pattern
+# matches a whole value (^...$), as Table Schema's ``pattern`` does.
+IDENTIFIER = r"^[a-z0-9_]+$"
+CHECK_NAME = r"^[a-z_]+$"
+HTTPS_URL = r"^https://\S+$"
+SHA256 = r"^[0-9a-f]{64}( [0-9a-f]{64})*$"  # one or more, space-separated
+GIT_COMMIT = r"^[0-9a-f]{40}$"
+KYIV_TIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}[+-]\d{2}:\d{2}$"
+SNAPSHOT_FILE = r"^\d+\.geojson$"
+GIT_SHA256_ONE = r"^[0-9a-f]{64}$"
+RELATIVE_PATH = r"^[A-Za-z0-9_][A-Za-z0-9_./-]*$"
+PATTERNS = {
+    GIT_SHA256_ONE: "a SHA-256 hash: 64 lowercase hex digits",
+    RELATIVE_PATH: "a relative path: letters, digits, _ . / - (no spaces, not absolute)",
+    IDENTIFIER: "an identifier: lowercase letters, digits and _",
+    CHECK_NAME: "a check name: lowercase letters and _",
+    HTTPS_URL: "an https:// address without spaces",
+    SHA256: "SHA-256 hashes: 64 lowercase hex digits each, separated by one space",
+    GIT_COMMIT: "a full git commit hash: 40 lowercase hex digits",
+    KYIV_TIME: "a local time YYYY-MM-DDTHH:MM+HH:MM",
+    SNAPSHOT_FILE: "a snapshot file name: digits then .geojson",
+}
+
+#: Pandera's own validations (not checks of ours), as a person fixing the file reads them.
+CORE_RULES = {
+    "not_nullable": "required (not empty)",
+    "field_uniqueness": "unique (no duplicate ids)",
+    "multiple_fields_uniqueness": "unique combination of the key columns",
+    "column_in_dataframe": "required column present",
+}
+
+
+def _value_text(value) -> str:
+    return value.date().isoformat() if isinstance(value, pd.Timestamp) else str(value)
+
+
+def describe(check) -> str:
+    """The reader-facing description of one check of a model.
+
+    Our own checks carry theirs where they are defined (``error=`` or a ``name=`` that is the
+    rule in words); built-in checks are described from their declared values (bounds, allowed
+    values, patterns from :data:`PATTERNS`). Raises ``KeyError`` for a check with no
+    description, which a test turns into a failure, so no message ever falls back to pandera's
+    internal name.
+    """
+    stats = check.statistics or {}
+    builtin: dict = {
+        "greater_than_or_equal_to": lambda: ">= " + _value_text(stats["min_value"]),
+        "less_than_or_equal_to": lambda: "<= " + _value_text(stats["max_value"]),
+        "isin": lambda: "one of " + ", ".join(map(str, stats["allowed_values"])),
+        "str_matches": lambda: PATTERNS[getattr(stats["pattern"], "pattern", stats["pattern"])],
+        "str_length": lambda: (
+            "not empty" if (stats.get("min_value") or 0) <= 1 else f"at least {stats['min_value']} characters"
+        ),
+    }
+    if check.name in builtin:
+        return builtin[check.name]()
+    if check.error:  # a column check of ours: @pa.check(column, error="...")
+        return check.error
+    if check.name:  # a row check of ours: @pa.dataframe_check(name="the rule in words")
+        return check.name
+    raise KeyError(f"check {check!r} has no description")
 
 
 def _known_keys() -> frozenset[str]:
@@ -62,7 +127,7 @@ class Provenance(pa.DataFrameModel):
 
     # Named by the method, not by ``name=``: pandera 0.35 keeps a custom name only for the first
     # model that inherits the check.
-    @pa.check("source_key")
+    @pa.check("source_key", error=SOURCE_KEY_RULE)
     def source_key_in_bibliography(cls, series: Series[str]) -> Series[bool]:
         return series.isin(_known_keys())
 
@@ -74,9 +139,7 @@ class Provenance(pa.DataFrameModel):
 class _FigureFields(pa.DataFrameModel):
     """The figure columns of :class:`SourcedFigure`, in file order."""
 
-    figure_id: Series[str] = pa.Field(
-        unique=True, str_matches=r"^[a-z0-9_]+$", description="Stable identifier, snake_case"
-    )
+    figure_id: Series[str] = pa.Field(unique=True, str_matches=IDENTIFIER, description="Stable identifier, snake_case")
     quantity: Series[str] = pa.Field(str_length={"min_value": 3}, description="What is counted or measured")
     value: Series[float] = pa.Field(ge=0, description="The number as stated (counts and areas are never negative)")
     unit: Series[str] = pa.Field(isin=UNITS, description="Unit of value")
@@ -119,9 +182,7 @@ class SourcedFigure(Provenance, _FigureFields):
 class _EventFields(pa.DataFrameModel):
     """The event columns of :class:`Event`, in file order."""
 
-    event_id: Series[str] = pa.Field(
-        unique=True, str_matches=r"^[a-z0-9_]+$", description="Stable identifier, snake_case"
-    )
+    event_id: Series[str] = pa.Field(unique=True, str_matches=IDENTIFIER, description="Stable identifier, snake_case")
     date: Series[pd.Timestamp] = _date_field("Day the event happened (or is scheduled)")
     event: Series[str] = pa.Field(str_length={"min_value": 3}, description="What happened, in the book's words")
     actor: Series[str] = pa.Field(str_length={"min_value": 1}, description="Who acted")
@@ -134,7 +195,7 @@ class Event(Provenance, _EventFields):
 class _PlaceFields(pa.DataFrameModel):
     """The place columns of :class:`Place`, in file order."""
 
-    place_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$", description="Stable identifier")
+    place_id: Series[str] = pa.Field(unique=True, str_matches=IDENTIFIER, description="Stable identifier")
     name: Series[str] = pa.Field(str_length={"min_value": 2}, description="English name as used in the book")
     name_uk: Series[str] = pa.Field(str_length={"min_value": 2}, description="Ukrainian name")
     region: Series[str] = pa.Field(str_length={"min_value": 3}, description="Region (oblast)")
@@ -147,11 +208,12 @@ class _PlaceFields(pa.DataFrameModel):
 class Place(Provenance, _PlaceFields):
     """A place the sources name, with coordinates (table places)."""
 
-    @pa.check("mentioned_in")
+    @pa.check("mentioned_in", error=MENTIONED_IN_RULE)
     def mentioned_in_bibliography(cls, series: Series[str]) -> Series[bool]:
         return series.isin(_known_keys())
 
 
+RAW_ROLES = ("snapshot", "series", "manifest", "licence", "text")
 CLAIM_TEXTS = ("write-up 000", "write-up 001", "both write-ups", "further report")
 #: Checks that test a statement with no figure or date of its own (see helpers.analysis.claims).
 CHECKS_WITHOUT_SUBJECT = ("not_checkable", "autumn_heavier")
@@ -161,16 +223,16 @@ CLAIM_CHAPTERS = ("surge", "kursk", "human_cost", "negotiation")
 class _ClaimFields(pa.DataFrameModel):
     """The claim columns of :class:`Claim`, in file order."""
 
-    claim_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$", description="Stable identifier")
+    claim_id: Series[str] = pa.Field(unique=True, str_matches=IDENTIFIER, description="Stable identifier")
     chapter: Series[str] = pa.Field(isin=CLAIM_CHAPTERS, description="Chapter that audits the claim")
     text: Series[str] = pa.Field(isin=CLAIM_TEXTS, description="Which source text makes it")
     claim: Series[str] = pa.Field(str_length={"min_value": 10}, description="The claim, paraphrased (not quoted)")
     figure_id: Series[str] = pa.Field(nullable=True, description="The sourced figure that states it, if any")
     stated_date: Series[pd.Timestamp] = _date_field("Date the claim states, if it is about a date", True)
     event_id: Series[str] = pa.Field(
-        nullable=True, str_matches=r"^[a-z0-9_]+$", description="The event in data/events.csv it refers to, if any"
+        nullable=True, str_matches=IDENTIFIER, description="The event in data/events.csv it refers to, if any"
     )
-    check: Series[str] = pa.Field(str_matches=r"^[a-z_]+$", description="Name of the check in helpers.analysis.claims")
+    check: Series[str] = pa.Field(str_matches=CHECK_NAME, description="Name of the check in helpers.analysis.claims")
     tolerance_percent: Series[float] = pa.Field(nullable=True, ge=0, le=100, description="Allowed relative difference")
     source_key: Series[str] = pa.Field(description="BibTeX key of the text")
     note: Series[str] = pa.Field(nullable=True, description="What the check can and cannot show")
@@ -179,7 +241,7 @@ class _ClaimFields(pa.DataFrameModel):
 class Claim(_ClaimFields):
     """A checkable statement in the source texts, and how the book tests it (table claims)."""
 
-    @pa.check("source_key")
+    @pa.check("source_key", error=SOURCE_KEY_RULE)
     def source_key_in_bibliography(cls, series: Series[str]) -> Series[bool]:
         return series.isin(_known_keys())
 
@@ -232,20 +294,17 @@ def nullable_columns(model: type[pa.DataFrameModel]) -> set[str]:
 
 # --- Derived tables: computed by `make derive` from raw open data, never typed. -------------
 
-SHA256 = r"^[0-9a-f]{64}( [0-9a-f]{64})*$"  # one or more, space-separated
-GIT_COMMIT = r"^[0-9a-f]{40}$"
-
 
 class _DerivedProvenance(pa.DataFrameModel):
     """Where a derived row came from, in the spirit of Our World in Data's provenance fields."""
 
     source_key: Series[str] = pa.Field(description="BibTeX key of the data's producer")
-    upstream_repo: Series[str] = pa.Field(str_matches=r"^https://", description="Repository the raw file came from")
+    upstream_repo: Series[str] = pa.Field(str_matches=HTTPS_URL, description="Repository the raw file came from")
     upstream_commit: Series[str] = pa.Field(str_matches=GIT_COMMIT, description="Commit of that repository")
     file_sha256: Series[str] = pa.Field(str_matches=SHA256, description="SHA-256 of the raw file(s) read")
     method: Series[str] = pa.Field(str_length={"min_value": 10}, description="How the value was computed")
 
-    @pa.check("source_key")
+    @pa.check("source_key", error=SOURCE_KEY_RULE)
     def source_key_in_bibliography(cls, series: Series[str]) -> Series[bool]:
         return series.isin(_known_keys())
 
@@ -262,11 +321,9 @@ class _DeepStateAreaFields(pa.DataFrameModel):
     """The area columns of :class:`DeepStateArea`, in file order."""
 
     snapshot_date: Series[pd.Timestamp] = _date_field("Kyiv-local date of the snapshot", unique=True)
-    snapshot_time_kyiv: Series[str] = pa.Field(
-        str_matches=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}[+-]\d{2}:\d{2}$", description="Kyiv-local time of publication"
-    )
+    snapshot_time_kyiv: Series[str] = pa.Field(str_matches=KYIV_TIME, description="Kyiv-local time of publication")
     file: Series[str] = pa.Field(
-        str_matches=r"^\d+\.geojson$", description="Snapshot file (UTC unix timestamp of publication)"
+        str_matches=SNAPSHOT_FILE, description="Snapshot file (UTC unix timestamp of publication)"
     )
     occupied_km2: Series[float] = _area_field("Held by Russia (both occupied classes, unioned)")
     occupied_since_2022_km2: Series[float] = _area_field("Occupied since 24 Feb 2022")
@@ -299,7 +356,7 @@ CHANGE_DEFINITIONS = ("occupied", "occupied_or_grey")
 class _TerritoryChangeFields(pa.DataFrameModel):
     """The change columns of :class:`TerritoryChange`, in file order."""
 
-    change_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$", description="Stable identifier")
+    change_id: Series[str] = pa.Field(unique=True, str_matches=IDENTIFIER, description="Stable identifier")
     kind: Series[str] = pa.Field(isin=CHANGE_KINDS, description="A calendar month or a named window")
     label: Series[str] = pa.Field(str_length={"min_value": 3}, description="What the period is")
     definition: Series[str] = pa.Field(isin=CHANGE_DEFINITIONS, description="Which area counts as Russian-held")
@@ -374,7 +431,7 @@ class MzMonthly(_DerivedProvenance, _MzMonthlyFields):
 class _MzPeriodFields(pa.DataFrameModel):
     """The columns of :class:`MzPeriodCount`, in file order."""
 
-    period_id: Series[str] = pa.Field(str_matches=r"^[a-z0-9_]+$", description="Which period")
+    period_id: Series[str] = pa.Field(str_matches=IDENTIFIER, description="Which period")
     label: Series[str] = pa.Field(str_length={"min_value": 3}, description="The period in words")
     start_date: Series[pd.Timestamp] = _date_field("First day of death counted")
     end_date: Series[pd.Timestamp] = _date_field("Last day of death counted")
@@ -451,7 +508,7 @@ class _SourceParagraphFields(pa.DataFrameModel):
 class SourceParagraph(_SourceParagraphFields):
     """Structure of the two source write-ups, without their text (table source_paragraphs)."""
 
-    @pa.check("source_key")
+    @pa.check("source_key", error=SOURCE_KEY_RULE)
     def source_key_in_bibliography(cls, series: Series[str]) -> Series[bool]:
         return series.isin(_known_keys())
 
@@ -460,6 +517,98 @@ class SourceParagraph(_SourceParagraphFields):
         coerce = False
         unique = ["text", "paragraph"]
 
+
+class _RawInputFields(pa.DataFrameModel):
+    """The columns of :class:`RawInput`, in file order."""
+
+    input_id: Series[str] = pa.Field(unique=True, str_matches=IDENTIFIER, description="Stable identifier")
+    path: Series[str] = pa.Field(
+        unique=True, str_matches=RELATIVE_PATH, description="Path under ../shared/ (make derive's --shared is data/)"
+    )
+    role: Series[str] = pa.Field(isin=RAW_ROLES, description="What the file is to the derivation")
+    source_key: Series[str] = pa.Field(description="BibTeX key of the data's producer")
+    producer: Series[str] = pa.Field(str_length={"min_value": 3}, description="Who produced the data")
+    upstream_repo: Series[str] = pa.Field(
+        nullable=True, str_matches=HTTPS_URL, description="Repository the file comes from"
+    )
+    upstream_commit: Series[str] = pa.Field(nullable=True, str_matches=GIT_COMMIT, description="Commit of it")
+    upstream_path: Series[str] = pa.Field(nullable=True, description="Path of the file in that repository")
+    url: Series[str] = pa.Field(
+        nullable=True, str_matches=HTTPS_URL, description="Where make derive DOWNLOAD= fetches it"
+    )
+    bytes: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Size of the file")
+    sha256: Series[str] = pa.Field(str_matches=GIT_SHA256_ONE, description="SHA-256 of the file")
+    accessed: Series[pd.Timestamp] = _date_field("Day this project first read the file")
+    licence: Series[str] = pa.Field(str_length={"min_value": 2}, description="Upstream licence or terms")
+    used_for: Series[str] = pa.Field(str_length={"min_value": 3}, description="The derived tables made from it")
+    snapshot_date: Series[pd.Timestamp] = _date_field("Date of a snapshot (DeepState: Kyiv-local)", True)
+    snapshot_time_kyiv: Series[str] = pa.Field(
+        nullable=True, str_matches=KYIV_TIME, description="Kyiv-local time of a DeepState snapshot"
+    )
+    wanted_date: Series[pd.Timestamp] = _date_field("Day a DeepState snapshot stands for", True)
+
+
+class RawInput(_RawInputFields):
+    """One raw file that ``make derive`` reads, pinned by hash, with its provenance (table raw_inputs).
+
+    In the spirit of Our World in Data's snapshot records: producer, upstream, access date,
+    licence and hash per file. ``make derive`` refuses any file missing, extra or changed.
+    """
+
+    @pa.check("source_key", error=SOURCE_KEY_RULE)
+    def source_key_in_bibliography(cls, series: Series[str]) -> Series[bool]:
+        return series.isin(_known_keys())
+
+    @pa.dataframe_check(name="snapshot_date, snapshot_time_kyiv and wanted_date set for every DeepState snapshot")
+    def _snapshot_dated(cls, df: pd.DataFrame) -> Series[bool]:
+        deepstate = (df["role"] == "snapshot") & (df["source_key"] == "deepstatemap")
+        dated = df["snapshot_date"].notna() & df["snapshot_time_kyiv"].notna() & df["wanted_date"].notna()
+        return ~deepstate | dated
+
+    class Config:
+        strict = True
+        coerce = False
+
+
+TABLES["raw_inputs"] = (RawInput, "Every raw file make derive reads, pinned by sha256, with its provenance")
+
+
+# --- Whole tables and references between them ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """A column whose values must exist in a column of another table (or of one of several).
+
+    Checked by ``helpers.data.validate`` before anything executes, and exported to
+    ``datapackage.json`` as Table Schema ``foreignKeys`` where it names one table.
+    """
+
+    table: str
+    column: str
+    targets: tuple[str, ...]
+    target_column: str
+
+    @property
+    def rule(self) -> str:
+        files = [f"data/{t}.csv" for t in self.targets]
+        where = files[0] if len(files) == 1 else ", ".join(files[:-1]) + " or " + files[-1]
+        return f"{self.column} exists as {self.target_column} in {where}"
+
+
+FIGURE_TABLES = ("territory", "kursk", "casualties")
+
+#: Every reference between tables, declared once.
+FOREIGN_KEYS = (
+    ForeignKey("claims", "figure_id", FIGURE_TABLES, "figure_id"),
+    ForeignKey("claims", "event_id", ("events",), "event_id"),
+    ForeignKey("deepstate_changes", "start_date", ("deepstate_areas",), "snapshot_date"),
+    ForeignKey("deepstate_changes", "end_date", ("deepstate_areas",), "snapshot_date"),
+    ForeignKey("mz_period_counts", "snapshot_date", ("mz_monthly",), "snapshot_date"),
+)
+
+#: Columns whose values must be unique across several tables (a claim names a figure by id alone).
+UNIQUE_ACROSS = ((FIGURE_TABLES, "figure_id"),)
 
 #: Composite keys, for tables whose rows no single column identifies.
 PRIMARY_KEYS = {
@@ -504,3 +653,7 @@ TABLES.update(
         ),
     }
 )
+
+#: Whether a table may have no rows. None may today: an empty table is always a mistake (a file
+#: truncated to its header), and stops validation before a chapter fails for want of a row.
+MAY_BE_EMPTY: dict[str, bool] = {table: False for table in TABLES}

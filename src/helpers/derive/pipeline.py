@@ -1,10 +1,11 @@
 """``make derive``: recompute the derived tables in ``data/`` from raw open data.
 
 Inputs are read exactly as published and never committed (default: ``../shared/data/`` beside
-the project). Every DeepState snapshot is checked against the SHA-256 in its manifest before it
-is read, and ``--download DIR`` fetches missing snapshots from the manifest's upstream URLs into
-``DIR`` (checked the same way). Outputs carry provenance columns (upstream repository, commit,
-file hash, method), pass their pandera models, and are written with fixed rounding so that a
+the project). Every raw file is pinned in ``data/raw_inputs.csv`` (``helpers.derive.inputs``):
+before anything is derived, a file missing, extra or changed stops the run, and
+``--download DIR`` fetches missing files from their pinned URLs into ``DIR`` (checked the same
+way). Outputs carry provenance columns (upstream repository, commit, file hash, method) taken
+from those pins, pass their pandera models, and are written with fixed rounding so that a
 rerun on the same inputs reproduces the committed files byte for byte.
 
 Run ``python -m helpers.derive --help`` for options.
@@ -14,30 +15,19 @@ from __future__ import annotations
 
 import argparse
 import calendar
-import csv
 import hashlib
 import io
 import json
 import sys
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from helpers.derive import deepstate, general_staff, mediazona
+from helpers.derive.inputs import InputError, Inputs
 from helpers.paths import PROJECT_ROOT, data_dir, display_path
 
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
-
-DEEPSTATE_REPO = "https://github.com/DanielRose2310/deepstatemaps-history"
-DEEPSTATE_COMMIT = "df633a1700680411949934a4345f1af263327377"
-DEEPSTATE_SOURCE = "deepstatemap"
-ISW_REPO = "https://github.com/sdspieg/war-datasets-dashboard"
-ISW_COMMIT = "cc9e7eb5ca3a84b75e2b0fb751ccad6d9f3d2bf9"
-ISW_FILE = "daily_areas.json"
-ISW_SHA256 = "4fecb4a796123191713e94625a8bf472666adfd4dee31d9762236fe4c3a618d1"
-ISW_SOURCE = "sdspieg2026dashboard"
 
 AREA_METHOD = (
     f"Polygons classified by legend fill; repaired (make_valid), z dropped, unioned per class; "
@@ -68,15 +58,6 @@ ISW_DAYS = sorted(
     | {"2024-08-31", "2024-11-03", "2024-11-17", "2025-01-26"}
 )
 
-MZ_REPO = "https://github.com/thunderquack/MZCasualitiesExtractor"
-MZ_COMMIT = "662ef6b10431dfea49eb57490b0dbc676576d97a"
-MZ_SOURCE = "mediazona"
-MZ_HEADLINE_SHA256 = "4cff33c374572368b000f3720c024dd0b6c9552208667d1c5b1a38c3aeee27c5"
-GS_REPO = "https://github.com/PetroIvaniuk/2022-Ukraine-Russia-War-Dataset"
-GS_COMMIT = "37655f8bbdd6806d2f94416253116b02a750c97b"
-GS_SOURCE = "ukrainegeneralstaff"
-GS_FILE = "russia_losses_personnel.json"
-GS_SHA256 = "8a11a5e9d7016ac45079f9a7fc82713003549676737597a72c23b6b13b3463b2"
 MZ_METHOD = "Sum of daily 'change' by date of death in the snapshot (totals checked as the running sum)"
 MZ_HEADLINE_METHOD = (
     "Headline totals from the history of the upstream README; rows where the total changed, plus the last"
@@ -94,10 +75,8 @@ MZ_PERIODS = [
     ("year_2024", "All of 2024", "2024-01-01", "2024-12-31"),
 ]
 
-SOURCE_TEXTS = {
-    "write-up 000": ("000_92e885042fdfb583.txt", "16c8d3644762f852c9a5367478501a2ad265ffaf3fa03033b64ec4bf4973ecdd"),
-    "write-up 001": ("001_1488c158e9632fbc.txt", "6ea9d1c3928c807cbe2776b59fa7176536867a58a8649add89114d70a79c25c6"),
-}
+#: Which pinned input is which write-up.
+SOURCE_TEXTS = {"write-up 000": "source_text_000", "write-up 001": "source_text_001"}
 SOURCE_TEXT_METHOD = (
     "Non-empty lines as paragraphs; SHA-256 of each with whitespace collapsed; the text itself is not copied"
 )
@@ -114,93 +93,43 @@ DERIVED_TABLES = (
 )
 
 
-class InputError(RuntimeError):
-    """A raw input is missing or differs from its manifest."""
-
-
-@dataclass(frozen=True)
-class ManifestRow:
-    wanted_date: str
-    snapshot_date: str
-    snapshot_time: str
-    file: str
-    sha256: str
-    url: str
-
-
-def read_manifest(directory: Path) -> list[ManifestRow]:
-    path = directory / "manifest.csv"
-    if not path.exists():
-        raise InputError(f"{path}: no manifest.csv (is the snapshot directory right?)")
-    with open(path, encoding="utf-8", newline="") as handle:
-        return [
-            ManifestRow(
-                r["wanted_date"],
-                r["snapshot_date_kyiv"],
-                r["snapshot_time_kyiv"],
-                r["file"],
-                r["sha256"],
-                r["upstream_url"],
-            )
-            for r in csv.DictReader(handle)
-        ]
-
-
-def fetch(row: ManifestRow, directory: Path) -> None:
-    """Download one snapshot from its upstream URL (used with --download)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    with urllib.request.urlopen(row.url, timeout=60) as response:
-        (directory / row.file).write_bytes(response.read())
-
-
-def verified_bytes(row: ManifestRow, directory: Path) -> bytes:
-    path = directory / row.file
-    if not path.exists():
-        raise InputError(f"{path}: missing (run `make derive DOWNLOAD=dir` to fetch it from {row.url})")
-    raw = path.read_bytes()
-    actual = hashlib.sha256(raw).hexdigest()
-    if actual != row.sha256:
-        raise InputError(f"{path}: sha256 {actual} does not match the manifest ({row.sha256})")
-    return raw
-
-
 def _csv_text(frame: pd.DataFrame) -> str:
     out = io.StringIO()
     frame.to_csv(out, index=False, lineterminator="\n", float_format="%.2f", date_format="%Y-%m-%d")
     return out.getvalue()
 
 
-def _provenance(source: str, repo: str, commit: str, sha: str, method: str) -> dict:
+def _provenance(pin: pd.Series, method: str, sha: str | None = None) -> dict:
+    """Provenance columns of a derived row, from the pin of the raw file it was computed from."""
     return {
-        "source_key": source,
-        "upstream_repo": repo,
-        "upstream_commit": commit,
-        "file_sha256": sha,
+        "source_key": pin["source_key"],
+        "upstream_repo": pin["upstream_repo"],
+        "upstream_commit": pin["upstream_commit"],
+        "file_sha256": sha or pin["sha256"],
         "method": method,
     }
 
 
-def deepstate_tables(directory: Path, download: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _day(value) -> str:
+    return pd.Timestamp(value).date().isoformat()
+
+
+def deepstate_tables(inputs: Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Areas per snapshot, and changes per month and window."""
-    manifest = read_manifest(directory)
     snapshots: dict[str, deepstate.Snapshot] = {}
-    by_wanted: dict[str, ManifestRow] = {}
+    by_wanted: dict[str, pd.Series] = {}
     rows = []
-    for row in sorted(manifest, key=lambda r: r.file):
-        source_dir = directory
-        if download is not None and not (directory / row.file).exists():
-            fetch(row, download)
-            source_dir = download
-        snapshot = deepstate.parse_snapshot(verified_bytes(row, source_dir))
-        snapshots[row.file] = snapshot
-        by_wanted[row.wanted_date] = row
+    for _, pin in inputs.rows("deepstatemap", "snapshot").iterrows():
+        snapshot = deepstate.parse_snapshot(inputs.read(pin["input_id"]))
+        snapshots[pin["input_id"]] = snapshot
+        by_wanted[_day(pin["wanted_date"])] = pin
         rows.append(
             {
-                "snapshot_date": row.snapshot_date,
-                "snapshot_time_kyiv": row.snapshot_time,
-                "file": row.file,
+                "snapshot_date": _day(pin["snapshot_date"]),
+                "snapshot_time_kyiv": pin["snapshot_time_kyiv"],
+                "file": Path(pin["path"]).name,
                 **{k: round(v, 2) for k, v in _ordered_areas(snapshot).items()},
-                **_provenance(DEEPSTATE_SOURCE, DEEPSTATE_REPO, DEEPSTATE_COMMIT, row.sha256, AREA_METHOD),
+                **_provenance(pin, AREA_METHOD),
             }
         )
     areas = pd.DataFrame(rows).sort_values("snapshot_date", ignore_index=True)
@@ -216,7 +145,7 @@ def deepstate_tables(directory: Path, download: Path | None = None) -> tuple[pd.
     changes = []
     for change_id, kind, label, start, end in periods:
         first, last = _on_or_before(by_wanted, start), _on_or_before(by_wanted, end)
-        a, b = snapshots[first.file], snapshots[last.file]
+        a, b = snapshots[first["input_id"]], snapshots[last["input_id"]]
         for definition in ("occupied", "occupied_or_grey"):
             delta = deepstate.change(getattr(a, definition), getattr(b, definition))
             changes.append(
@@ -225,24 +154,18 @@ def deepstate_tables(directory: Path, download: Path | None = None) -> tuple[pd.
                     "kind": kind,
                     "label": label,
                     "definition": definition,
-                    "start_date": first.snapshot_date,
-                    "end_date": last.snapshot_date,
+                    "start_date": _day(first["snapshot_date"]),
+                    "end_date": _day(last["snapshot_date"]),
                     "net_km2": round(delta.net, 2),
                     "gained_km2": round(delta.gained, 2),
                     "lost_km2": round(delta.lost, 2),
-                    **_provenance(
-                        DEEPSTATE_SOURCE,
-                        DEEPSTATE_REPO,
-                        DEEPSTATE_COMMIT,
-                        f"{first.sha256} {last.sha256}",
-                        CHANGE_METHOD,
-                    ),
+                    **_provenance(first, CHANGE_METHOD, f"{first['sha256']} {last['sha256']}"),
                 }
             )
     return areas, pd.DataFrame(changes)
 
 
-def _on_or_before(by_wanted: dict[str, ManifestRow], day: str) -> ManifestRow:
+def _on_or_before(by_wanted: dict[str, pd.Series], day: str) -> pd.Series:
     """The snapshot taken for ``day``, else the latest one before it (a few month ends are missing)."""
     earlier = [w for w in by_wanted if w <= day]
     if not earlier:
@@ -265,20 +188,10 @@ def _ordered_areas(snapshot: deepstate.Snapshot) -> dict[str, float]:
     return {k: areas[k] for k in order}
 
 
-def _checked(path: Path, expected: str) -> bytes:
-    """The bytes of a raw input pinned by its sha256 (files without a manifest of their own)."""
-    if not path.exists():
-        raise InputError(f"{path}: missing")
-    raw = path.read_bytes()
-    actual = hashlib.sha256(raw).hexdigest()
-    if actual != expected:
-        raise InputError(f"{path}: sha256 {actual} is not the one this book was derived from ({expected})")
-    return raw
-
-
-def isw_table(path: Path) -> pd.DataFrame:
+def isw_table(inputs: Inputs) -> pd.DataFrame:
     """The ISW-derived series on the days the book uses."""
-    raw = _checked(path, ISW_SHA256)
+    pin = inputs.row("isw_daily_areas")
+    raw = inputs.read("isw_daily_areas")
     layers: dict[str, dict[str, float]] = {}
     for record in json.loads(raw):
         layers.setdefault(record["date"], {})[record["layerType"]] = float(record["areaKm2"])
@@ -297,21 +210,19 @@ def isw_table(path: Path) -> pd.DataFrame:
                 "control_map_km2": round(control, 2),
                 "russian_advances_km2": round(advances, 2),
                 "assessed_control_km2": round(control + advances, 2),
-                **_provenance(ISW_SOURCE, ISW_REPO, ISW_COMMIT, ISW_SHA256, ISW_METHOD),
+                **_provenance(pin, ISW_METHOD),
             }
         )
     return pd.DataFrame(rows).drop_duplicates("date", ignore_index=True)
 
 
-def mediazona_tables(directory: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def mediazona_tables(inputs: Inputs) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Monthly counts and fixed-period counts per snapshot, and the headline totals."""
-    with open(directory / "manifest.csv", encoding="utf-8", newline="") as handle:
-        manifest = list(csv.DictReader(handle))
     monthly_rows, period_rows = [], []
-    for row in sorted(manifest, key=lambda r: r["snapshot_date"]):
-        raw = _checked(directory / row["file"], row["sha256"])
-        daily = mediazona.parse_snapshot(raw, row["file"])
-        provenance = _provenance(MZ_SOURCE, MZ_REPO, MZ_COMMIT, row["sha256"], MZ_METHOD)
+    for _, pin in inputs.rows("mediazona", "snapshot").sort_values("snapshot_date").iterrows():
+        row = {"snapshot_date": _day(pin["snapshot_date"])}
+        daily = mediazona.parse_snapshot(inputs.read(pin["input_id"]), Path(pin["path"]).name)
+        provenance = _provenance(pin, MZ_METHOD)
         for month in mediazona.monthly(daily).itertuples(index=False):
             monthly_rows.append(
                 {
@@ -338,24 +249,26 @@ def mediazona_tables(directory: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
                     **provenance,
                 }
             )
-    headline = mediazona.headline_changes(_checked(directory / "headline_totals.csv", MZ_HEADLINE_SHA256))
+    headline_pin = inputs.row("mediazona_headline_totals")
+    headline = mediazona.headline_changes(inputs.read("mediazona_headline_totals"))
     headline_table = pd.DataFrame(
         {
             "as_of": headline["as_of"],
             "confirmed_total": headline["mz_confirmed_total"],
             "with_known_death_date": headline["with_known_death_date"],
-            "source_key": MZ_SOURCE,
-            "upstream_repo": MZ_REPO,
+            "source_key": headline_pin["source_key"],
+            "upstream_repo": headline_pin["upstream_repo"],
             "upstream_commit": headline["commit"],
-            "file_sha256": MZ_HEADLINE_SHA256,
+            "file_sha256": headline_pin["sha256"],
             "method": MZ_HEADLINE_METHOD,
         }
     )
     return pd.DataFrame(monthly_rows), pd.DataFrame(period_rows), headline_table
 
 
-def general_staff_table(path: Path) -> pd.DataFrame:
-    claims = general_staff.general_staff_monthly(_checked(path, GS_SHA256))
+def general_staff_table(inputs: Inputs) -> pd.DataFrame:
+    pin = inputs.row("general_staff_personnel")
+    claims = general_staff.general_staff_monthly(inputs.read("general_staff_personnel"))
     return pd.DataFrame(
         {
             "month": claims["month"],
@@ -364,17 +277,17 @@ def general_staff_table(path: Path) -> pd.DataFrame:
             "claimed_in_month": claims["claimed_in_month"],
             "days_covered": claims["days_covered"],
             "qualifier": claims["qualifier"],
-            **_provenance(GS_SOURCE, GS_REPO, GS_COMMIT, GS_SHA256, GS_METHOD),
+            **_provenance(pin, GS_METHOD),
         }
     )
 
 
-def source_paragraphs(sources: Path) -> pd.DataFrame:
+def source_paragraphs(inputs: Inputs) -> pd.DataFrame:
     """Paragraph hashes of the two write-ups: which paragraphs repeat, without their words."""
     rows, seen = [], {}
-    for text_id, (name, expected) in SOURCE_TEXTS.items():
-        path = sources / name
-        raw = _checked(path, expected)
+    for text_id, input_id in SOURCE_TEXTS.items():
+        pin = inputs.row(input_id)
+        raw = inputs.read(input_id)
         paragraphs = [" ".join(line.split()) for line in raw.decode("utf-8").splitlines() if line.strip()]
         for number, paragraph in enumerate(paragraphs, start=1):
             digest = hashlib.sha256(paragraph.encode("utf-8")).hexdigest()
@@ -385,8 +298,8 @@ def source_paragraphs(sources: Path) -> pd.DataFrame:
                     "words": len(paragraph.split()),
                     "paragraph_sha256": digest,
                     "first_seen": seen.get(digest, ""),
-                    "source_key": "bbc2024gains",
-                    "file_sha256": expected,
+                    "source_key": pin["source_key"],
+                    "file_sha256": pin["sha256"],
                     "method": SOURCE_TEXT_METHOD,
                 }
             )
@@ -395,18 +308,24 @@ def source_paragraphs(sources: Path) -> pd.DataFrame:
 
 
 def derive(shared: Path, out: Path, download: Path | None = None) -> dict[str, str]:
-    """Compute every derived table; write them to ``out``; return {table: csv text}."""
-    areas, changes = deepstate_tables(shared / "deepstate", download)
-    mz_monthly, mz_periods, mz_headline = mediazona_tables(shared / "mediazona")
+    """Check every raw input against its pin, compute every derived table, write them to ``out``.
+
+    ``shared`` is the raw data folder (``../shared/data``); pinned paths are relative to its
+    parent. Returns {table: csv text}.
+    """
+    inputs = Inputs(Path(shared).parent, download=download)
+    inputs.check()
+    areas, changes = deepstate_tables(inputs)
+    mz_monthly, mz_periods, mz_headline = mediazona_tables(inputs)
     texts = {
         "deepstate_areas": _csv_text(areas),
         "deepstate_changes": _csv_text(changes),
-        "isw_areas": _csv_text(isw_table(shared / "isw_derived" / ISW_FILE)),
+        "isw_areas": _csv_text(isw_table(inputs)),
         "mz_monthly": _csv_text(mz_monthly),
         "mz_period_counts": _csv_text(mz_periods),
         "mz_headline_totals": _csv_text(mz_headline),
-        "gs_monthly_claims": _csv_text(general_staff_table(shared / "ukraine_general_staff" / GS_FILE)),
-        "source_paragraphs": _csv_text(source_paragraphs(shared.parent / "sources")),
+        "gs_monthly_claims": _csv_text(general_staff_table(inputs)),
+        "source_paragraphs": _csv_text(source_paragraphs(inputs)),
     }
     out.mkdir(parents=True, exist_ok=True)
     for table, text in texts.items():
@@ -419,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=SHARED_DATA, help="raw data directory (default: ../shared/data)")
     parser.add_argument("--out", type=Path, default=None, help="where to write (default: data/)")
     parser.add_argument(
-        "--download", type=Path, default=None, help="fetch missing snapshots from the manifest URLs into DIR"
+        "--download", type=Path, default=None, help="fetch missing inputs from their pinned URLs into DIR"
     )
     args = parser.parse_args(argv)
     out = args.out or data_dir()

@@ -10,27 +10,9 @@ import pandas as pd
 import pandera.pandas as pa
 
 from helpers.data import schemas
-from helpers.data.load import load, readable_rule, reads
+from helpers.data.load import load, reads
 
 KIND_LABELS = {"text": "text", "number": "number", "integer": "whole number", "date": "date (YYYY-MM-DD)"}
-
-
-def _check_label(check) -> str:
-    name = check.name
-    stats = check.statistics or {}
-    if name == "isin":
-        return "one of " + ", ".join(map(str, stats["allowed_values"]))
-    if name == "greater_than_or_equal_to":
-        return readable_rule(f"greater_than_or_equal_to({stats['min_value']})")
-    if name == "less_than_or_equal_to":
-        return readable_rule(f"less_than_or_equal_to({stats['max_value']})")
-    if name == "str_matches":
-        pattern = stats["pattern"]
-        return f"matches {getattr(pattern, 'pattern', pattern)}"
-    if name == "str_length":
-        shortest = stats.get("min_value") or 0
-        return "not empty" if shortest <= 1 else f"at least {shortest} characters"
-    return readable_rule(name)
 
 
 def schema_table(model: type[pa.DataFrameModel]) -> pd.DataFrame:
@@ -40,7 +22,7 @@ def schema_table(model: type[pa.DataFrameModel]) -> pd.DataFrame:
     rows = []
     for name, kind in kinds.items():
         column = columns[name]
-        rules = [_check_label(check) for check in column.checks]
+        rules = [schemas.describe(check) for check in column.checks]
         if column.unique:
             rules.insert(0, "unique")
         rows.append(
@@ -57,7 +39,7 @@ def schema_table(model: type[pa.DataFrameModel]) -> pd.DataFrame:
 
 def row_rules(model: type[pa.DataFrameModel]) -> list[str]:
     """The rules that compare columns within a row (pandera dataframe checks)."""
-    return [check.name for check in model.to_schema().checks]
+    return [schemas.describe(check) for check in model.to_schema().checks]
 
 
 @reads(*schemas.TABLES)
