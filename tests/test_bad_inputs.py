@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from corruptions import CORRUPTIONS, Corruption, set_cell
+from helpers.data import validate
 from helpers.data.errors import DataValidationError
 from helpers.data.load import load
 from helpers.paths import PROJECT_ROOT
@@ -82,8 +83,21 @@ def test_no_silent_coercion_of_a_formatted_number(data_copy: Path):
 
 
 @pytest.mark.parametrize("corruption", CORRUPTIONS, ids=IDS)
-def test_make_book_stops_with_the_message(corruption: Corruption, data_copy: Path):
+def test_validation_stops_with_the_message(corruption: Corruption, data_copy: Path):
+    """What `make book` runs first (helpers.data.validate.check) reports every corruption."""
+    corruption.apply(data_copy)
+    line = expected_line(corruption, data_copy)
+    assert any(line in failure for failure in validate.check(data_copy))
+
+
+#: One corruption of each kind of rule, through the real `make book` entry point.
+THROUGH_MAKE_BOOK = ["thousands_separator", "negative_area", "percent_over_100", "tampered_file", "missing_column"]
+
+
+@pytest.mark.parametrize("name", THROUGH_MAKE_BOOK)
+def test_make_book_stops_with_the_message(name: str, data_copy: Path):
     """The real `make book` entry point, pointed at the corrupted copy, fails before building."""
+    corruption = next(c for c in CORRUPTIONS if c.name == name)
     corruption.apply(data_copy)
     line = expected_line(corruption, data_copy)
     result = subprocess.run(
@@ -95,7 +109,7 @@ def test_make_book_stops_with_the_message(corruption: Corruption, data_copy: Pat
         timeout=300,
     )
     assert result.returncode != 0
-    assert "The book was not built" in result.stderr
+    assert "The book was not built" in result.stderr and "nothing published" in result.stderr
     assert line in result.stderr
 
 

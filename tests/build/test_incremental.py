@@ -54,3 +54,28 @@ def test_a_new_build_date_re_executes_only_the_pages_that_show_it(book: Path, mo
     # how_to_cite shows the date; the ledger page reads how_to_cite's execution; nothing else
     assert executed(result.stdout) == {"chapters/how_to_cite", "chapters/numbers"}
     assert "built 2030-01-01" in page(book, "chapters/how_to_cite")
+
+
+def test_make_book_after_make_html_reuses_that_html(book: Path):
+    bookrun.edit_value(book, "territory", ",2700,", ",2600,")
+    preview = bookrun.build(book, ("html",))
+    assert preview.returncode == 0, preview.stdout[-3000:] + preview.stderr[-3000:]
+    assert "2,700" in page(book, "index")  # a preview publishes nothing
+    assert "2,600" in (book / "_build" / "preview" / "html" / "index.html").read_text(encoding="utf-8")
+    result = bookrun.build(book)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "reusing it" in result.stdout and "not validated again" in result.stdout
+    assert executed(result.stdout) == set()
+    assert "2,600" in page(book, "index") and "2,600" in bookrun.pdf_text(bookrun.published_pdf(book))
+
+
+def test_traces_record_the_code_and_facts_each_page_used(built_book: Path):  # noqa: F811
+    import json
+
+    traces = built_book / "_build" / "cache" / "traces"
+    index = json.loads((traces / "index.json").read_text(encoding="utf-8"))["inputs"]
+    assert "helpers/data/load.py" in index and "data/territory.csv" in index
+    assert "helpers/book/bench.py" not in index and "data/casualties.csv" not in index
+    assert not any(name.startswith("fact:") for name in index)
+    cite = json.loads((traces / "chapters__how_to_cite.json").read_text(encoding="utf-8"))["inputs"]
+    assert "fact:commit" in cite and "fact:build_date" in cite

@@ -8,7 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.book import ledger, toc
+from helpers import toc
+from helpers.book import ledger
 from helpers.paths import PROJECT_ROOT
 
 HTML = PROJECT_ROOT / "_build" / "html"

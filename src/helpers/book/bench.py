@@ -34,7 +34,7 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
-from helpers.book import toc
+from helpers import toc
 from helpers.paths import PROJECT_ROOT
 
 BUILD = PROJECT_ROOT / "_build"

@@ -39,7 +39,8 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from helpers.book import execute, provenance, publish, toc
+from helpers import toc
+from helpers.book import execute, provenance, publish
 from helpers.paths import PROJECT_ROOT, data_dir
 
 PACKAGE = Path(__file__).resolve().parents[1]  # the helpers package
@@ -201,11 +202,43 @@ class Sphinx:
 # --- the build ------------------------------------------------------------------------------------
 
 
-def _validate() -> None:
+def _validate(cache_dir: Path, inputs: dict[str, str]) -> None:
+    """Validate the data, unless exactly these data, validation code and libraries passed before.
+
+    Validation is a function of the data files, the ``helpers.data`` code and the locked
+    libraries, so a success recorded under the hash of all three is as good as running it again.
+    """
     from helpers.data import validate
 
+    relevant = {
+        name: digest
+        for name, digest in inputs.items()
+        if name.startswith(("data/", "helpers/data/", "helpers/paths.py", "project/"))
+    }
+    key = key_of(relevant)
+    record = cache_dir / "validated"
+    if record.exists() and record.read_text(encoding="utf-8").strip() == key:
+        print("[validate] the data, the contract and the libraries are as last validated: not validated again")
+        return
     if validate.main() != 0:
         raise BuildFailed("the data did not validate (see above)")
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    temporary = record.with_name(f".validated.{os.getpid()}")
+    temporary.write_text(key + "\n", encoding="utf-8")
+    os.replace(temporary, record)
+
+
+def _reusable_html(build_dir: Path, base: Path, content_key: str) -> Path | None:
+    """HTML already built from exactly these inputs (by `make html` or `make book`), if any."""
+    for other in (build_dir / "preview", build_dir):
+        if other == base:
+            continue
+        record = publish.manifest(other)
+        if record and record.get("content_key") == content_key:
+            html = publish.live_release(other) / "html"
+            if (html / "index.html").exists():
+                return html
+    return None
 
 
 def _ledger_files(executed: Path, root: Path, html: Path) -> None:
@@ -218,6 +251,8 @@ def _ledger_files(executed: Path, root: Path, html: Path) -> None:
 
 def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: int) -> str:
     """Build and publish; return a line saying what was published. Raises BuildFailed."""
+    if "html" not in formats:
+        raise BuildFailed("the HTML book is required (the PDF alone is not published)")
     build_dir = root / "_build"
     base = build_dir if set(formats) == set(FORMATS) else build_dir / "preview"
     data = data_dir()
@@ -225,11 +260,14 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
     settings = {"flags": " ".join(flags), "formats": ",".join(sorted(formats)), "python": platform.python_version()}
     inputs_at_start = fingerprint(root, data, book_facts, settings)
     key = key_of(inputs_at_start)
+    content_key = key_of({k: v for k, v in inputs_at_start.items() if k != "fact:formats"})
     live = publish.manifest(base)
     if not fresh and live and live.get("key") == key:
         return f"nothing changed since release {live['release']}: the published book is current"
 
-    _validate()
+    if fresh:
+        (build_dir / "cache" / "validated").unlink(missing_ok=True)
+    _validate(build_dir / "cache", inputs_at_start)
     tmp_root = build_dir / "tmp"
     shutil.rmtree(tmp_root, ignore_errors=True)  # left by a failed or killed build (we hold the lock)
     publish.remove_partials(base)
@@ -290,7 +328,10 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
         job.stage_path.write_bytes(executed[job.page.docname])
     print(f"[execute] done in {time.monotonic() - started:.1f} s", flush=True)
 
-    runs = [Sphinx(fmt, source, work / f"out-{fmt}", flags, env) for fmt in formats]
+    reused = None if fresh else _reusable_html(build_dir, base, content_key)
+    if reused is not None:
+        print(f"[html] built from exactly these inputs already ({reused.parent.name}): reusing it", flush=True)
+    runs = [Sphinx(fmt, source, work / f"out-{fmt}", flags, env) for fmt in formats if not (fmt == "html" and reused)]
     try:
         codes = {run.fmt: run.wait() for run in runs}
     finally:
@@ -302,16 +343,19 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
         raise BuildFailed(
             f"the {' and '.join(r.fmt.upper() for r in failed)} build failed (a warning is a failure):\n{details}"
         )
-    html = runs[0].result if runs[0].fmt == "html" else None
+    if reused is not None:
+        html = work / "html-reused"
+        shutil.copytree(reused, html, symlinks=True)
+    else:
+        html = next(run.result for run in runs if run.fmt == "html")
+        _ledger_files(work / "executed", root, html)
     pdf = next((run.result for run in runs if run.fmt == "pdf"), None)
-    if html is None:
-        raise BuildFailed("the HTML build is required")
-    _ledger_files(work / "executed", root, html)
 
     if fingerprint(root, data, facts(root), settings) != inputs_at_start:
         raise BuildFailed("the book's files changed while it was being built; run the build again")
     record = {
         "key": key,
+        "content_key": content_key,
         "commit": book_facts["commit"],
         "build_date": book_facts["build_date"],
         "pages": [page.docname for page in toc.pages(root)],

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import nbformat
 
-from helpers.book.toc import Page
+from helpers.toc import Page
 
 #: Code run in each kernel after the notebook: records the ``helpers`` modules it imported.
 RECORD_IMPORTS = "import helpers.paths as _book_paths\n_book_paths.record_imported_helpers()"

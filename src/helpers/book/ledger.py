@@ -26,7 +26,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from helpers.book import toc
+from helpers import toc
 from helpers.paths import book_root
 
 GLUE_ROLE = re.compile(r"\{glue:text\}`([^`]+)`")

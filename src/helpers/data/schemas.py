@@ -16,12 +16,15 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from helpers import toc
 from helpers.data import bibliography
+from helpers.paths import PROJECT_ROOT
 
 EARLIEST_DATE = pd.Timestamp("2014-01-01")
 LATEST_DATE = pd.Timestamp("2026-12-31")
@@ -217,7 +220,8 @@ RAW_ROLES = ("snapshot", "series", "manifest", "licence", "text")
 CLAIM_TEXTS = ("write-up 000", "write-up 001", "both write-ups", "further report")
 #: Checks that test a statement with no figure or date of its own (see helpers.analysis.claims).
 CHECKS_WITHOUT_SUBJECT = ("not_checkable", "autumn_heavier")
-CLAIM_CHAPTERS = ("surge", "kursk", "human_cost", "negotiation")
+#: The chapters (the "Chapters" part of _toc.yml), by file name: a claim is audited in one of them.
+CLAIM_CHAPTERS = tuple(Path(page.docname).name for page in toc.part(PROJECT_ROOT, "Chapters"))
 
 
 class _ClaimFields(pa.DataFrameModel):

@@ -1,7 +1,8 @@
 """The book's pages, read from ``_toc.yml``: the one place the page list is written.
 
-Everything that needs the list of pages (the build, the ledger, the tests of the built book)
-reads it from here, so adding a chapter means adding one line to ``_toc.yml``.
+Everything that needs the list of pages (the build, the ledger, the claims table's chapter
+column, the tests of the built book) reads it from here, so adding a chapter means adding one
+line to ``_toc.yml``. Like ``helpers.paths``, it serves every stage.
 """
 
 from __future__ import annotations
@@ -53,6 +54,16 @@ def pages(root: Path) -> list[Page]:
         else:
             raise FileNotFoundError(f"{Path(root) / '_toc.yml'}: page {name!r} has no .ipynb or .md file")
     return found
+
+
+def part(root: Path, caption: str) -> list[Page]:
+    """The pages of one part of the book (``parts: - caption: ...``), in reading order."""
+    toc = yaml.safe_load((Path(root) / "_toc.yml").read_text(encoding="utf-8"))
+    for entry in toc.get("parts", []):
+        if entry.get("caption") == caption:
+            wanted = {str(Path(name).with_suffix("")) for name in _entries(entry)}
+            return [page for page in pages(root) if page.docname in wanted]
+    raise KeyError(f"{Path(root) / '_toc.yml'}: no part with caption {caption!r}")
 
 
 def notebooks(root: Path) -> list[Page]:

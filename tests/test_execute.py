@@ -1,0 +1,71 @@
+"""The execution cache trusts a page's earlier execution only while everything it used is unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from helpers.book import execute
+
+PACKAGE = Path(execute.__file__).resolve().parents[1]
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def make_inputs(tmp_path: Path) -> execute.Inputs:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "territory.csv").write_text("a\n1\n", encoding="utf-8")
+    return execute.Inputs(
+        data_snapshot=data,
+        executed=tmp_path / "executed",
+        package=PACKAGE,
+        facts={"commit": "abc", "build_date": "2026-11-22"},
+        code={"data/load.py": "load-v1", "book/bench.py": "bench-v1"},
+    )
+
+
+def test_a_trace_holds_until_something_it_used_changes(tmp_path: Path):
+    inputs = make_inputs(tmp_path)
+    used = dict(
+        inputs.resolve(line)
+        for line in (str(tmp_path / "data" / "territory.csv"), str(PACKAGE / "data" / "load.py"), "fact:commit")
+    )
+    assert set(used) == {"data/territory.csv", "helpers/data/load.py", "fact:commit"}
+    trace = execute.Trace(source="s", environment="e", inputs=used, result="r.ipynb")
+    assert trace.holds("s", "e", inputs)
+
+    inputs.code["book/bench.py"] = "bench-v2"  # code the page never imported
+    inputs.facts["build_date"] = "2026-11-23"  # a fact the page never showed
+    assert trace.holds("s", "e", inputs)
+
+    (tmp_path / "data" / "territory.csv").touch()  # same bytes, newer time
+    assert trace.holds("s", "e", inputs)
+
+    assert not trace.holds("s2", "e", inputs)  # the notebook itself changed
+    assert not trace.holds("s", "e2", inputs)  # the environment (Python, lock) changed
+    inputs.code["data/load.py"] = "load-v2"
+    assert not trace.holds("s", "e", inputs)
+    inputs.code["data/load.py"] = "load-v1"
+    inputs.facts["commit"] = "def"
+    assert not trace.holds("s", "e", inputs)
+    inputs.facts["commit"] = "abc"
+    (tmp_path / "data" / "territory.csv").write_text("a\n2\n", encoding="utf-8")
+    assert not trace.holds("s", "e", inputs)
+
+
+def test_a_cached_notebook_that_was_tampered_with_is_not_reused(tmp_path: Path):
+    cache = execute.Cache(tmp_path / "cache")
+    cache.store("index", b'{"cells": []}', {"source": "s", "environment": "e", "inputs": {}})
+    trace = cache.trace("index")
+    assert cache.notebook(trace) == b'{"cells": []}'
+    (tmp_path / "cache" / "notebooks" / trace.result).write_bytes(b'{"cells": [1]}')
+    assert cache.notebook(trace) is None
+
+
+def test_an_unreadable_trace_means_execute_again(tmp_path: Path):
+    cache = execute.Cache(tmp_path / "cache")
+    (tmp_path / "cache" / "traces" / "index.json").write_text('{"source": "s", "env', encoding="utf-8")
+    assert cache.trace("index") is None
