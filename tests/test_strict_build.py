@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers.paths import PROJECT_ROOT
-from tests.build.bookrun import make_var
+from tests.building.bookrun import make_var
 
 BOOKS = Path(__file__).parent / "books"
 

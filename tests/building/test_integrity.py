@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.build import bookrun
+from tests.building import bookrun
 
 pytestmark = pytest.mark.build
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.build import bookrun
-from tests.build.test_integrity import built_book, page  # noqa: F401 - the shared built small book
+from tests.building import bookrun
+from tests.building.test_integrity import built_book, page  # noqa: F401 - the shared built small book
 
 pytestmark = pytest.mark.build
 
