@@ -37,6 +37,10 @@ if not CHROMIUM:
     pytest.skip("chromium not installed (make browser-deps installs it as root)", allow_module_level=True)
 
 
+def built_html_root():
+    return PROJECT_ROOT / "_build" / "html"
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep the test output readable
         pass
@@ -78,16 +82,26 @@ def test_page_renders_offline(browser, origin, page_name):
     page = context.new_page()
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
+    loaded: dict[str, int] = {}
+    page.on("requestfinished", lambda request: loaded.__setitem__(request.url, request.sizes()["responseBodySize"]))
     page.goto(f"{origin}/{page_name}.html", wait_until="load")
     charts = page.locator(".book-chart")
     for index in range(charts.count()):
         charts.nth(index).locator("svg, canvas").first.wait_for(state="attached", timeout=15_000)
+    page.wait_for_load_state("networkidle")
+    pdf_link = page.locator("a[href$='book.pdf']").first.get_attribute("href")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{page_name.replace('/', '_')}.png"), full_page=True)
     text = normalise(page.inner_text("main"))
     context.close()
 
     assert not blocked, f"requests left the book's origin: {blocked}"
+    assert not any("fontawesome.js" in url for url in loaded)
+    assert (
+        pdf_link
+        and (built_html_root() / page_name).parent.joinpath(pdf_link).resolve()
+        == (built_html_root() / "book.pdf").resolve()
+    ), pdf_link
     assert not errors, f"console errors: {errors}"
     if page_name in CHAPTERS_WITH_FINDINGS:
         missing = [value for value in key_findings(page_name) if value not in text]
@@ -105,3 +119,14 @@ def test_chapters_with_charts_have_charts(browser, origin):
         counts[name] = page.locator(".book-chart").count()
     context.close()
     assert all(n >= 1 for n in counts.values()), counts
+
+
+def test_the_pdf_and_the_data_zip_are_published_beside_the_pages(built_html):
+    import zipfile
+
+    assert (built_html / "book.pdf").read_bytes()[:4] == b"%PDF"
+    with zipfile.ZipFile(built_html / "data" / "book-data.zip") as archive:
+        names = set(archive.namelist())
+    assert {"data/datapackage.json", "data/references.bib", "data/territory.csv"} <= names
+    cite = (built_html / "chapters" / "how_to_cite.html").read_text(encoding="utf-8")
+    assert "../book.pdf" in cite and "(PDF, " in cite and "book-data.zip" in cite

@@ -35,3 +35,24 @@ def test_page_count_and_chart_images(built_pdf):
     charts = [line for line in images.splitlines()[2:] if " image " in line]
     assert len(charts) >= 9  # every chart in the four chapters
     assert all(int(line.split()[12]) >= 150 for line in charts)  # x-ppi: print resolution
+
+
+def test_a4_with_language_subject_and_keywords(built_pdf):
+    info = subprocess.run(["pdfinfo", str(built_pdf)], capture_output=True, text=True, check=True).stdout
+    assert "(A4)" in info, info
+    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+    assert "Ukraine" in fields.get("Subject", "") and "casualties" in fields.get("Keywords", "")
+    assert b"/Lang(en-GB)" in b"".join(_streams(built_pdf.read_bytes())).replace(b" ", b"")
+
+
+def _streams(raw: bytes):
+    """The PDF's objects, decompressed where they are (the catalog sits in an object stream)."""
+    import re
+    import zlib
+
+    yield raw
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S):
+        try:
+            yield zlib.decompress(match.group(1))
+        except zlib.error:
+            continue

@@ -86,8 +86,9 @@ def fingerprint(root: Path, data: Path, book_facts: dict[str, str], settings: di
         found[name] = execute.sha256_file(root / name)
     for page in toc.pages(root):
         found[page.path.relative_to(root).as_posix()] = execute.sha256_file(page.path)
-    for path in _files(root / "_static"):
-        found[path.relative_to(root).as_posix()] = execute.sha256_file(path)
+    for folder in ("_static", "_templates"):
+        for path in _files(root / folder):
+            found[path.relative_to(root).as_posix()] = execute.sha256_file(path)
     for path in _files(data):
         found["data/" + path.relative_to(data).as_posix()] = execute.sha256_file(path)
     for path in _files(PACKAGE):
@@ -148,8 +149,9 @@ def stage(root: Path, data: Path, target: Path) -> Path:
     shutil.copyfile(root / "_toc.yml", target / "_toc.yml")
     if (root / "CITATION.cff").exists():
         shutil.copyfile(root / "CITATION.cff", target / "CITATION.cff")
-    if (root / "_static").is_dir():
-        shutil.copytree(root / "_static", target / "_static")
+    for folder in ("_static", "_templates"):
+        if (root / folder).is_dir():
+            shutil.copytree(root / folder, target / folder)
     shutil.copytree(data, target / "data", ignore=shutil.ignore_patterns(".*", "__pycache__"))
     return target
 
@@ -239,6 +241,19 @@ def _reusable_html(build_dir: Path, base: Path, content_key: str) -> Path | None
             if (html / "index.html").exists():
                 return html
     return None
+
+
+PDF_SIZE_MARK = '<span class="book-pdf-size"></span>'
+
+
+def _link_pdf(html: Path, pdf: Path) -> None:
+    """Put the PDF book beside the HTML pages that link it, and show its size where they say so."""
+    shutil.copyfile(pdf, html / "book.pdf")
+    size = f'<span class="book-pdf-size">(PDF, {pdf.stat().st_size / 1e6:.1f} MB)</span>'
+    for page in html.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if PDF_SIZE_MARK in text:
+            page.write_text(text.replace(PDF_SIZE_MARK, size), encoding="utf-8")
 
 
 def _ledger_files(executed: Path, root: Path, html: Path) -> None:
@@ -350,6 +365,8 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
         html = next(run.result for run in runs if run.fmt == "html")
         _ledger_files(work / "executed", root, html)
     pdf = next((run.result for run in runs if run.fmt == "pdf"), None)
+    if pdf is not None:
+        _link_pdf(html, pdf)
 
     if fingerprint(root, data, facts(root), settings) != inputs_at_start:
         raise BuildFailed("the book's files changed while it was being built; run the build again")
@@ -409,6 +426,17 @@ def main(argv: list[str] | None = None) -> int:
                     flush=True,
                 )
                 return 130
+            except Exception:  # a bug, not a data or build problem: still say what is published
+                import traceback
+
+                traceback.print_exc()
+                print(
+                    f"build failed: unexpected error (traceback above)\nnothing published; "
+                    f"{_still_published(root, formats)}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                return 1
     except BuildFailed as error:  # the lock is held by another build
         print(
             f"build not started: {error}\nnothing published; {_still_published(root, formats)}",

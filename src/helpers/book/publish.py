@@ -85,6 +85,20 @@ def _prune(build: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+DATA_ZIP = "book-data.zip"
+
+
+def _zip(files: list[Path], target: Path) -> None:
+    """The data as one download, byte-for-byte the same for the same files (fixed timestamps)."""
+    import zipfile
+
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in files:
+            info = zipfile.ZipInfo(f"data/{path.name}", date_time=(2024, 11, 20, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+
+
 def publish(
     html: Path, pdf: Path | None, build: Path = BUILD, data: Path | None = None, record: dict | None = None
 ) -> Path:
@@ -111,9 +125,10 @@ def publish(
         if data is not None:
             target = partial / "html" / "data"
             target.mkdir(exist_ok=True)
-            for path in sorted(Path(data).iterdir()):
-                if path.is_file():
-                    shutil.copyfile(path, target / path.name)
+            files = sorted(path for path in Path(data).iterdir() if path.is_file())
+            for path in files:
+                shutil.copyfile(path, target / path.name)
+            _zip(files, target / DATA_ZIP)
         if pdf is not None:
             (partial / "pdf").mkdir()
             shutil.copyfile(pdf, partial / "pdf" / "book.pdf")

@@ -1,6 +1,8 @@
 """A small Sphinx extension for the book (listed in ``_config.yml`` under ``extra_extensions``).
 
 * Prints the version, git commit and build date in every HTML page's footer.
+* Links the PDF book from every page's download menu (the build puts ``book.pdf`` beside the
+  pages), in place of the browser's "Print to PDF".
 * Loads the vega runtime only on pages with charts, and removes duplicate scripts from pages
   (sphinx-thebe injects its inline configuration twice under jupyter-book, which redeclares a
   ``const`` and logs an error in every reader's console).
@@ -19,6 +21,24 @@ def _footer(app, config) -> None:
     options = dict(config.html_theme_options or {})
     options["extra_footer"] = f'<p class="book-provenance">{provenance.stamp()}</p>'
     config.html_theme_options = options
+
+
+def _pdf_button(app, pagename, templatename, context, doctree) -> None:
+    """The header's download menu links the PDF book, instead of the browser's 'Print to PDF'."""
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "download-buttons":
+            continue
+        group["buttons"] = [b for b in group["buttons"] if b.get("label") != "download-pdf-button"]
+        group["buttons"].append(
+            {
+                "type": "link",
+                "url": context["pathto"]("book.pdf", 1),
+                "text": "Book (PDF)",
+                "tooltip": "Download the whole book as a PDF",
+                "icon": "fas fa-file-pdf",
+                "label": "download-book-pdf-button",
+            }
+        )
 
 
 def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
@@ -43,5 +63,6 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
 
 def setup(app):
     app.connect("config-inited", _footer)
+    app.connect("html-page-context", _pdf_button, priority=600)  # after the theme adds its buttons
     app.connect("html-page-context", _dedupe_scripts, priority=900)  # after the themes add theirs
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": provenance.version()}
