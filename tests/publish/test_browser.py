@@ -130,3 +130,55 @@ def test_the_pdf_and_the_data_zip_are_published_beside_the_pages(built_html):
     assert {"data/datapackage.json", "data/references.bib", "data/territory.csv"} <= names
     cite = (built_html / "chapters" / "how_to_cite.html").read_text(encoding="utf-8")
     assert "../book.pdf" in cite and "(PDF, " in cite and "book-data.zip" in cite
+
+
+def _chart_page(browser, origin, page_name: str, width: int, dark: bool):
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme="dark" if dark else "light")
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(origin) else r.abort())
+    if dark:
+        context.add_init_script("localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');")
+    page = context.new_page()
+    page.goto(f"{origin}/{page_name}.html", wait_until="load")
+    charts = page.locator(".book-chart")
+    for index in range(charts.count()):
+        charts.nth(index).locator("svg").first.wait_for(state="attached", timeout=15_000)
+    return context, page
+
+
+CHART_PAGES = ["chapters/surge", "chapters/kursk", "chapters/human_cost", "chapters/negotiation"]
+
+
+@pytest.mark.parametrize("page_name", CHART_PAGES)
+def test_charts_fit_a_phone(browser, origin, page_name):
+    context, page = _chart_page(browser, origin, page_name, 390, dark=False)
+    overflow = page.evaluate(
+        """() => [...document.querySelectorAll('.book-chart svg')].map(svg => {
+               const box = svg.getBoundingClientRect();
+               return {right: box.right, width: box.width};
+           }).filter(b => b.right > window.innerWidth + 1 || b.width < 200)"""
+    )
+    page.screenshot(path=str(SCREENSHOTS / f"phone_{page_name.replace('/', '_')}.png"), full_page=True)
+    context.close()
+    assert not overflow, f"charts wider than a 390 px screen, or squeezed: {overflow}"
+
+
+@pytest.mark.parametrize("page_name", CHART_PAGES)
+def test_charts_follow_the_dark_theme(browser, origin, page_name):
+    context, page = _chart_page(browser, origin, page_name, 1280, dark=True)
+    theme = page.evaluate("document.documentElement.dataset.theme")
+    colours = page.evaluate(
+        """() => [...document.querySelectorAll('.book-chart svg')].map(svg => {
+               const background = svg.querySelector('rect.background');
+               const label = svg.querySelector('.role-axis-label text, .role-axis-title text');
+               return {background: background ? getComputedStyle(background).fill : 'none',
+                       label: label ? getComputedStyle(label).fill : null};
+           })"""
+    )
+    page.screenshot(path=str(SCREENSHOTS / f"dark_{page_name.replace('/', '_')}.png"), full_page=True)
+    context.close()
+    assert theme == "dark"
+    assert colours
+    for colour in colours:
+        assert colour["background"] in ("none", "transparent", "rgba(0, 0, 0, 0)"), colour
+        channels = [int(c) for c in colour["label"].strip("rgba()").split(",")[:3]]
+        assert sum(channels) / 3 > 150, f"axis text too dark for the dark theme: {colour}"

@@ -23,7 +23,52 @@ import json
 import altair as alt
 import pandas as pd
 
-WIDTH = 560
+WIDTH = 560  # the PDF's width; on the web a chart fills its container (see book_renderer)
+
+#: Okabe and Ito's palette for colour-blind readers (2008), most distinct colours first; series
+#: also differ by dash or point shape, so colour never carries a distinction alone.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
+#: Annotations (reported figures, event lines) take the page's text colour: dark on the light
+#: theme, light on the dark one. The PNG for the PDF uses black.
+INK = "currentColor"
+DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [3, 4]]
+
+
+def _web_config() -> dict:
+    """Chart styling that follows the page: transparent background, text in the page's colour."""
+    return {
+        "background": "transparent",
+        "range": {"category": PALETTE},
+        "axis": {"labelColor": INK, "titleColor": INK, "domainColor": INK, "tickColor": INK, "gridColor": "#8884"},
+        "legend": {"labelColor": INK, "titleColor": INK},
+        "title": {"color": INK, "subtitleColor": INK},
+        "view": {"stroke": "#8886"},
+        "text": {"color": INK},
+    }
+
+
+def _print_spec(spec: dict) -> dict:
+    """The spec as printed: black annotations and text, white background, the same palette."""
+    text = json.dumps(spec).replace(json.dumps(INK), json.dumps("#000000"))
+    printed = json.loads(text)
+    config = printed.setdefault("config", {})
+    config["background"] = "white"
+    config["range"] = {"category": PALETTE}
+    return printed
+
+
+def _web_spec(spec: dict) -> dict:
+    """The spec for the web book: fills its container's width, styled by _web_config."""
+    web = dict(spec)
+    web.pop("title", None)  # the figure's numbered caption names it; a long title is cut on a phone
+    web["width"] = "container"
+    web["autosize"] = {"type": "fit-x", "contains": "padding"}
+    config = _web_config()
+    config.update(spec.get("config", {}))
+    config["range"] = {"category": PALETTE}
+    web["config"] = config
+    return web
+
 
 NO_RUNTIME_MESSAGE = (
     "This chart is drawn by the vega runtime that the built book loads; build the book "
@@ -32,15 +77,21 @@ NO_RUNTIME_MESSAGE = (
 
 
 def book_renderer(spec: dict, **_metadata) -> dict:
-    """Mimebundle for one chart: a described container and a call to the page's vegaEmbed."""
+    """Mimebundle for one chart: a described container and a call to the page's vegaEmbed.
+
+    The web version fills the width of its container (so it fits a phone) and takes the page's
+    text colour (so it reads in the dark theme); the PNG for the PDF has the fixed print width.
+    """
+    printed = _print_spec(spec)
+    spec = _web_spec(spec)
     spec_json = json.dumps(spec, sort_keys=True, ensure_ascii=False)
     chart_id = "chart-" + hashlib.sha256(spec_json.encode("utf-8")).hexdigest()[:16]
-    title = spec.get("title", "")
+    title = printed.get("title", "")
     title = title.get("text", "") if isinstance(title, dict) else title
     label = html.escape(f"{title}. {spec.get('description', '')}".strip(". "), quote=True)
     safe_spec = spec_json.replace("</", "<\\/")
     markup = (
-        f'<div class="book-chart" id="{chart_id}" role="figure" aria-label="{label}"></div>\n'
+        f'<div class="book-chart" id="{chart_id}" role="figure" aria-label="{label}" style="width: 100%"></div>\n'
         f'<script type="text/javascript">\n'
         f"(function () {{\n"
         f'  var el = document.getElementById("{chart_id}");\n'
@@ -52,7 +103,7 @@ def book_renderer(spec: dict, **_metadata) -> dict:
         f"}})();\n"
         f"</script>"
     )
-    return {"text/html": markup, "image/png": static_png(spec), "text/plain": f"<chart: {title}>"}
+    return {"text/html": markup, "image/png": static_png(printed), "text/plain": f"<chart: {title}>"}
 
 
 def static_png(spec: dict, scale: float = 2.0) -> str:
@@ -114,6 +165,13 @@ def cumulative_change(series: pd.DataFrame, start_label: str, reported: pd.DataF
             x=alt.X("date:T", title="Date"),
             y=alt.Y("change_km2:Q", title=f"Change since {start_label} (km²)"),
             color=alt.Color("series:N", title="Measurement", legend=alt.Legend(orient="bottom", columns=1)),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                title="Measurement",
+                scale=alt.Scale(range=DASHES),
+                legend=alt.Legend(orient="bottom", columns=1),
+            ),
+            shape=alt.Shape("series:N", title="Measurement", legend=alt.Legend(orient="bottom", columns=1)),
             tooltip=[
                 alt.Tooltip("series:N", title="Measurement"),
                 alt.Tooltip("day:N", title="Date"),
@@ -125,7 +183,7 @@ def cumulative_change(series: pd.DataFrame, start_label: str, reported: pd.DataF
     if reported is not None and len(reported):
         points = (
             alt.Chart(reported.assign(day=reported["date"].dt.strftime("%Y-%m-%d")))
-            .mark_point(shape="diamond", size=120, filled=True, color="black")
+            .mark_point(shape="diamond", size=120, filled=True, color=INK)
             .encode(
                 x="date:T",
                 y="value:Q",
@@ -143,8 +201,8 @@ def cumulative_change(series: pd.DataFrame, start_label: str, reported: pd.DataF
         title="Russian gains in 2024: three measurements and the reported figure",
         description=(
             f"Line chart of the cumulative change in Russian-held area since {start_label}, measured "
-            "from DeepStateMap snapshots (with and without the grey zone) and from ISW map layers; a "
-            "black diamond marks the figure ISW reported to BBC News."
+            "from DeepStateMap snapshots (with and without the grey zone) and from ISW map layers, each "
+            "with its own colour, dash and point shape; a diamond marks the figure ISW reported to BBC News."
         ),
     )
 
@@ -159,6 +217,13 @@ def held_area_timeline(series: pd.DataFrame, events: pd.DataFrame) -> alt.LayerC
             x=alt.X("date:T", title="Date"),
             y=alt.Y("area_km2:Q", title="Area in Kursk region (km²)"),
             color=alt.Color("reading:N", title="DeepStateMap reading", legend=alt.Legend(orient="bottom", columns=1)),
+            strokeDash=alt.StrokeDash(
+                "reading:N",
+                title="DeepStateMap reading",
+                scale=alt.Scale(range=DASHES),
+                legend=alt.Legend(orient="bottom", columns=1),
+            ),
+            shape=alt.Shape("reading:N", title="DeepStateMap reading", legend=alt.Legend(orient="bottom", columns=1)),
             tooltip=[
                 alt.Tooltip("reading:N", title="Reading"),
                 alt.Tooltip("day:N", title="Snapshot"),
@@ -169,7 +234,7 @@ def held_area_timeline(series: pd.DataFrame, events: pd.DataFrame) -> alt.LayerC
     marks = events.assign(day=events["date"].dt.strftime("%Y-%m-%d"))
     rules = (
         alt.Chart(marks)
-        .mark_rule(strokeDash=[4, 3], color="gray")
+        .mark_rule(strokeDash=[4, 3], color=INK, opacity=0.6)
         .encode(
             x="date:T",
             tooltip=[
@@ -181,7 +246,7 @@ def held_area_timeline(series: pd.DataFrame, events: pd.DataFrame) -> alt.LayerC
     )
     labels = (
         alt.Chart(marks)
-        .mark_text(align="left", angle=270, dx=4, dy=-4, baseline="bottom", fontSize=10, color="gray")
+        .mark_text(align="left", angle=270, dx=4, dy=-4, baseline="bottom", fontSize=10, color=INK)
         .encode(x="date:T", y=alt.value(0), text="label:N")
     )
     return alt.layer(lines, rules, labels).properties(
@@ -213,7 +278,7 @@ def headline_totals(headlines: pd.DataFrame, reported: pd.DataFrame) -> alt.Laye
     )
     points = (
         alt.Chart(reported.assign(day=reported["as_of"].dt.strftime("%Y-%m-%d")))
-        .mark_point(shape="diamond", size=120, filled=True, color="black")
+        .mark_point(shape="diamond", size=120, filled=True, color=INK)
         .encode(
             x="as_of:T",
             y="value:Q",
@@ -230,7 +295,7 @@ def headline_totals(headlines: pd.DataFrame, reported: pd.DataFrame) -> alt.Laye
         title="Russian military deaths confirmed by name: published totals",
         description=(
             "Step line of Mediazona's published total of Russian military deaths confirmed by name, "
-            "with black diamonds for the totals reported in the press in October and November 2024."
+            "with diamonds for the totals reported in the press in October and November 2024."
         ),
     )
 
@@ -245,6 +310,13 @@ def deaths_per_day(rates: pd.DataFrame) -> alt.Chart:
             x=alt.X("month:T", title="Month of death"),
             y=alt.Y("per_day:Q", title="Deaths confirmed by name per day (people)"),
             color=alt.Color("as known in:N", title="Count as known in", legend=alt.Legend(orient="bottom")),
+            strokeDash=alt.StrokeDash(
+                "as known in:N",
+                title="Count as known in",
+                scale=alt.Scale(range=DASHES),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            shape=alt.Shape("as known in:N", title="Count as known in", legend=alt.Legend(orient="bottom")),
             tooltip=[
                 alt.Tooltip("month_label:N", title="Month"),
                 alt.Tooltip("as known in:N"),
@@ -277,6 +349,16 @@ def reporting_lag(lag: pd.DataFrame) -> alt.Chart:
             color=alt.Color(
                 "month_label:N", title="Month of death", legend=alt.Legend(orient="bottom"), sort=alt.SortField("month")
             ),
+            strokeDash=alt.StrokeDash(
+                "month_label:N",
+                title="Month of death",
+                sort=alt.SortField("month"),
+                scale=alt.Scale(range=DASHES),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            shape=alt.Shape(
+                "month_label:N", title="Month of death", sort=alt.SortField("month"), legend=alt.Legend(orient="bottom")
+            ),
             tooltip=[
                 alt.Tooltip("month_label:N", title="Month of death"),
                 alt.Tooltip("snapshot:N", title="As known on"),
@@ -303,7 +385,7 @@ def general_staff_claims(claims: pd.DataFrame) -> alt.Chart:
     )
     return (
         alt.Chart(data)
-        .mark_bar(color="#8c6d31")
+        .mark_bar(color=PALETTE[1])
         .encode(
             x=alt.X("month:T", title="Month"),
             y=alt.Y("per_day:Q", title="Claimed Russian losses per day, killed and wounded (people)"),
@@ -364,7 +446,7 @@ def weekly_change_with_events(weekly: pd.DataFrame, events: pd.DataFrame) -> alt
     data = weekly.assign(span=weekly["from"].dt.strftime("%Y-%m-%d") + " to " + weekly["to"].dt.strftime("%Y-%m-%d"))
     bars = (
         alt.Chart(data)
-        .mark_bar(color="#a52714")
+        .mark_bar(color=PALETTE[1])
         .encode(
             x=alt.X("from:T", title="Date"),
             x2="to:T",
@@ -380,7 +462,7 @@ def weekly_change_with_events(weekly: pd.DataFrame, events: pd.DataFrame) -> alt
     marks = events.assign(day=events["date"].dt.strftime("%Y-%m-%d"))
     rules = (
         alt.Chart(marks)
-        .mark_rule(strokeDash=[4, 3], color="black")
+        .mark_rule(strokeDash=[4, 3], color=INK)
         .encode(x="date:T", tooltip=[alt.Tooltip("day:N", title="Date"), alt.Tooltip("event:N", title="Event")])
     )
     return alt.layer(bars, rules).properties(
