@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from helpers.present.charts import event_label
+
 HELD = "kursk_ukraine_held_km2"
 HELD_OR_GREY = "kursk_held_or_grey_km2"
 READINGS = {HELD: "held by Ukraine", HELD_OR_GREY: "held by Ukraine or grey zone"}
@@ -70,18 +72,6 @@ def change(areas: pd.DataFrame, start, end, column: str = HELD) -> float:
     return float(nearest(areas, end)[column]) - float(nearest(areas, start)[column])
 
 
-#: Short labels for the chart; the full wording is in data/events.csv.
-SHORT_LABELS = {
-    "kursk_incursion_start": "Incursion",
-    "kursk_russian_recapture_reported": "Russian recapture (BBC)",
-    "us_atacms_permission": "US allows ATACMS",
-    "first_atacms_strike_in_russia": "First ATACMS strike",
-    "us_mines_approval_reported": "US mines decision",
-    "us_mines_announced": "Mines announced",
-    "us_inauguration_2025": "Inauguration",
-}
-
-
 def timeline(events: pd.DataFrame, areas: pd.DataFrame, end="2025-01-31") -> pd.DataFrame:
     """Dated events from the incursion on, plus the first mapping and peak measured on DeepStateMap."""
     start = events.set_index("event_id").loc["kursk_incursion_start", "date"]
@@ -90,7 +80,7 @@ def timeline(events: pd.DataFrame, areas: pd.DataFrame, end="2025-01-31") -> pd.
         {
             "date": r["date"],
             "event": r["event"],
-            "short": SHORT_LABELS.get(r["event_id"], r["event"][:24]),
+            "short": event_label(r["event_id"], r["event"]),
             "source": r["source_key"],
             "kind": "reported",
         }

@@ -25,13 +25,42 @@ import pandas as pd
 
 WIDTH = 560  # the PDF's width; on the web a chart fills its container (see book_renderer)
 
-#: Okabe and Ito's palette for colour-blind readers (2008), most distinct colours first; series
-#: also differ by dash or point shape, so colour never carries a distinction alone.
+#: Okabe and Ito's palette for colour-blind readers (2008), most distinct colours first; line
+#: series also differ by dash (one legend shows both), so colour never carries a distinction alone.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
 #: Annotations (reported figures, event lines) take the page's text colour: dark on the light
 #: theme, light on the dark one. The PNG for the PDF uses black.
 INK = "currentColor"
 DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [3, 4]]
+
+
+#: Short labels of events for charts; the full wording is in data/events.csv.
+EVENT_LABELS = {
+    "kursk_incursion_start": "Incursion",
+    "kursk_russian_recapture_reported": "Russian recapture (BBC)",
+    "us_election_2024": "US election",
+    "us_atacms_permission": "US allows ATACMS",
+    "first_atacms_strike_in_russia": "First ATACMS strike",
+    "us_mines_approval_reported": "US mines decision",
+    "us_mines_announced": "Mines announced",
+    "us_inauguration_2025": "Inauguration",
+}
+
+
+def event_label(event_id: str, event: str) -> str:
+    return EVENT_LABELS.get(event_id, event[:24])
+
+
+def _event_labels(marks: pd.DataFrame) -> alt.Chart:
+    """Horizontal labels for event lines, stacked in four rows from the top so that close dates
+    do not overlap; they print in the PDF as well (no tooltip needed to read them)."""
+    labelled = marks.loc[marks["label"] != ""].sort_values("date").reset_index(drop=True)
+    labelled = labelled.assign(label_y=[8 + 13 * (i % 4) for i in range(len(labelled))])
+    return (
+        alt.Chart(labelled)
+        .mark_text(align="left", baseline="middle", dx=3, fontSize=10, color=INK)
+        .encode(x="date:T", y=alt.Y("label_y:Q", scale=None), text="label:N")
+    )
 
 
 def _web_config() -> dict:
@@ -171,7 +200,6 @@ def cumulative_change(series: pd.DataFrame, start_label: str, reported: pd.DataF
                 scale=alt.Scale(range=DASHES),
                 legend=alt.Legend(orient="bottom", columns=1),
             ),
-            shape=alt.Shape("series:N", title="Measurement", legend=alt.Legend(orient="bottom", columns=1)),
             tooltip=[
                 alt.Tooltip("series:N", title="Measurement"),
                 alt.Tooltip("day:N", title="Date"),
@@ -202,7 +230,7 @@ def cumulative_change(series: pd.DataFrame, start_label: str, reported: pd.DataF
         description=(
             f"Line chart of the cumulative change in Russian-held area since {start_label}, measured "
             "from DeepStateMap snapshots (with and without the grey zone) and from ISW map layers, each "
-            "with its own colour, dash and point shape; a diamond marks the figure ISW reported to BBC News."
+            "with its own colour and dash; a diamond marks the figure ISW reported to BBC News."
         ),
     )
 
@@ -223,7 +251,6 @@ def held_area_timeline(series: pd.DataFrame, events: pd.DataFrame) -> alt.LayerC
                 scale=alt.Scale(range=DASHES),
                 legend=alt.Legend(orient="bottom", columns=1),
             ),
-            shape=alt.Shape("reading:N", title="DeepStateMap reading", legend=alt.Legend(orient="bottom", columns=1)),
             tooltip=[
                 alt.Tooltip("reading:N", title="Reading"),
                 alt.Tooltip("day:N", title="Snapshot"),
@@ -244,12 +271,7 @@ def held_area_timeline(series: pd.DataFrame, events: pd.DataFrame) -> alt.LayerC
             ],
         )
     )
-    labels = (
-        alt.Chart(marks)
-        .mark_text(align="left", angle=270, dx=4, dy=-4, baseline="bottom", fontSize=10, color=INK)
-        .encode(x="date:T", y=alt.value(0), text="label:N")
-    )
-    return alt.layer(lines, rules, labels).properties(
+    return alt.layer(lines, rules, _event_labels(marks)).properties(
         width=WIDTH,
         height=340,
         title="Area of Kursk region held by Ukraine, DeepStateMap",
@@ -316,7 +338,6 @@ def deaths_per_day(rates: pd.DataFrame) -> alt.Chart:
                 scale=alt.Scale(range=DASHES),
                 legend=alt.Legend(orient="bottom"),
             ),
-            shape=alt.Shape("as known in:N", title="Count as known in", legend=alt.Legend(orient="bottom")),
             tooltip=[
                 alt.Tooltip("month_label:N", title="Month"),
                 alt.Tooltip("as known in:N"),
@@ -355,9 +376,6 @@ def reporting_lag(lag: pd.DataFrame) -> alt.Chart:
                 sort=alt.SortField("month"),
                 scale=alt.Scale(range=DASHES),
                 legend=alt.Legend(orient="bottom"),
-            ),
-            shape=alt.Shape(
-                "month_label:N", title="Month of death", sort=alt.SortField("month"), legend=alt.Legend(orient="bottom")
             ),
             tooltip=[
                 alt.Tooltip("month_label:N", title="Month of death"),
@@ -459,13 +477,16 @@ def weekly_change_with_events(weekly: pd.DataFrame, events: pd.DataFrame) -> alt
             ],
         )
     )
-    marks = events.assign(day=events["date"].dt.strftime("%Y-%m-%d"))
+    marks = events.assign(
+        day=events["date"].dt.strftime("%Y-%m-%d"),
+        label=[event_label(i, e) for i, e in zip(events["event_id"], events["event"], strict=True)],
+    )
     rules = (
         alt.Chart(marks)
         .mark_rule(strokeDash=[4, 3], color=INK)
         .encode(x="date:T", tooltip=[alt.Tooltip("day:N", title="Date"), alt.Tooltip("event:N", title="Event")])
     )
-    return alt.layer(bars, rules).properties(
+    return alt.layer(bars, rules, _event_labels(marks)).properties(
         width=WIDTH,
         height=280,
         title="Russian gains between snapshots, and the decisions of November 2024",
