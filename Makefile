@@ -21,13 +21,14 @@ BUILD := $(PY) -m helpers.book.build --jb-flags "$(JB_FLAGS)" $(if $(FRESH),--fr
 NOTEBOOKS := index.ipynb $(filter-out chapters/numbers.ipynb,$(sort $(wildcard chapters/*.ipynb))) chapters/numbers.ipynb
 NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
 
-.PHONY: help setup validate book html pdf-deps browser-deps notebooks test lint unit nbval publish-tests lock datapackage derive vendor bench clean
+.PHONY: help setup lab validate book html pdf-deps browser-deps notebooks test lint unit nbval publish-tests lock datapackage derive vendor bench clean
 
 help:
 	@echo "make book       set up .venv if needed, validate data/, execute every chapter, build the HTML and PDF books strictly"
 	@echo "make html       a preview of the HTML book in _build/preview/ (not published; make book publishes)"
 	@echo "make test       set up .venv if needed, lint, run pytest (unit, schema, bad-input, build), nbval, the strict build and tests of the built book"
 	@echo "make lint       ruff check and ruff format --check"
+	@echo "make lab        open the book's notebooks in JupyterLab (installed from the lock)"
 	@echo "make notebooks  re-execute the notebooks in place (after an intended change to data or code)"
 	@echo "make derive     recompute data/'s derived tables from raw open data (SHARED=../shared/data, DOWNLOAD=dir to fetch)"
 	@echo "make datapackage  record new sha256 hashes in data/datapackage.json (after an intended data edit)"
@@ -44,6 +45,10 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 setup: $(STAMP)
+
+# JupyterLab comes from the lock (no network needed once .venv exists).
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --notebook-dir=. index.ipynb
 
 # Stops with a file/line/column/rule message before anything is executed.
 validate: $(STAMP)

@@ -2,6 +2,11 @@
 
 ``BOOK_DATA_DIR`` overrides the data directory, so tests (and researchers trying a change) can
 point every loader at a copy of ``data/`` without touching the committed one.
+
+The project root is found, in order: ``BOOK_PROJECT_ROOT``; the source tree this package sits in
+(an editable install, ``make setup``); the nearest folder at or above the working directory that
+holds the book (``_toc.yml`` and ``data/datapackage.json``) — so a non-editable install, as on
+Binder, finds the data from a notebook opened in any of the book's folders.
 """
 
 from __future__ import annotations
@@ -9,7 +14,30 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+def _is_book(folder: Path) -> bool:
+    return (folder / "_toc.yml").is_file() and (folder / "data" / "datapackage.json").is_file()
+
+
+def find_project_root() -> Path:
+    """The book's folder (see the module docstring); raises if there is none."""
+    override = os.environ.get("BOOK_PROJECT_ROOT")
+    if override:
+        return Path(override).resolve()
+    source_tree = Path(__file__).resolve().parents[2]
+    if _is_book(source_tree):
+        return source_tree
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if _is_book(folder):
+            return folder
+    raise FileNotFoundError(
+        "cannot find the book's folder (with _toc.yml and data/datapackage.json): run from inside "
+        "it, or set BOOK_PROJECT_ROOT"
+    )
+
+
+PROJECT_ROOT = find_project_root()
 
 
 def book_root() -> Path:

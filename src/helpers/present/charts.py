@@ -3,7 +3,8 @@
 Every chart carries a title and a ``description`` (its text alternative) and takes its data
 from a validated table, never from typed numbers.
 
-Importing this module switches Altair to the ``book`` renderer. Each chart's output carries an
+Each chart builder returns a :class:`BookChart`, which displays itself the book's way (Altair's
+global renderer is left alone: importing this module has no side effect). Its output carries an
 interactive HTML version (for the web book) and a PNG rendered offline by vl-convert at twice
 the default resolution (for the PDF book, whose LaTeX builder cannot use HTML). Altair's default HTML output
 loads vega from a CDN, so a reader offline sees no chart; the book renderer emits only a
@@ -16,6 +17,7 @@ the chart's spec, so re-executing a notebook gives identical output and nbval co
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import json
@@ -100,8 +102,7 @@ def _web_spec(spec: dict) -> dict:
 
 
 NO_RUNTIME_MESSAGE = (
-    "This chart is drawn by the vega runtime that the built book loads; build the book "
-    "(make book) to see it, or run alt.renderers.enable('default') in Jupyter."
+    "This chart is drawn by the vega runtime that the built book loads; build the book (make book) to see it."
 )
 
 
@@ -146,10 +147,32 @@ def static_png(spec: dict, scale: float = 2.0) -> str:
     return base64.b64encode(png).decode("ascii")
 
 
-alt.renderers.register("book", book_renderer)
-alt.renderers.enable("book")
+class BookChart:
+    """An Altair chart that shows itself the book's way (see :func:`book_renderer`) wherever it is
+    displayed, without switching Altair's global renderer: importing this module changes nothing
+    for other charts in the same kernel. ``chart`` is the Altair chart, to change or to save."""
+
+    def __init__(self, chart: alt.TopLevelMixin) -> None:
+        self.chart = chart
+
+    def to_dict(self, *args, **kwargs) -> dict:
+        return self.chart.to_dict(*args, **kwargs)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return book_renderer(self.chart.to_dict())
 
 
+def _shown(function):
+    """Wrap a chart builder so that its chart displays the book's way."""
+
+    @functools.wraps(function)
+    def build(*args, **kwargs) -> BookChart:
+        return BookChart(function(*args, **kwargs))
+
+    return build
+
+
+@_shown
 def monthly_net_change(months: pd.DataFrame) -> alt.Chart:
     """Bars of net monthly change in Russian-held area, coloured by year."""
     data = months[["month", "year", "label", "start_date", "end_date", "net_km2", "gained_km2", "lost_km2"]].copy()
@@ -184,6 +207,7 @@ def monthly_net_change(months: pd.DataFrame) -> alt.Chart:
     )
 
 
+@_shown
 def cumulative_change(series: pd.DataFrame, start_label: str, reported: pd.DataFrame | None = None) -> alt.LayerChart:
     """Lines of change since a start date in each measurement, with reported figures as points."""
     data = series.assign(day=series["date"].dt.strftime("%Y-%m-%d"))
@@ -235,6 +259,7 @@ def cumulative_change(series: pd.DataFrame, start_label: str, reported: pd.DataF
     )
 
 
+@_shown
 def held_area_timeline(series: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChart:
     """Kursk area over time in two readings, with dated events as labelled vertical rules."""
     data = series.assign(day=series["date"].dt.strftime("%Y-%m-%d"))
@@ -283,6 +308,7 @@ def held_area_timeline(series: pd.DataFrame, events: pd.DataFrame) -> alt.LayerC
     )
 
 
+@_shown
 def headline_totals(headlines: pd.DataFrame, reported: pd.DataFrame) -> alt.LayerChart:
     """Mediazona's published totals as a step line, with reported figures as points."""
     data = headlines.assign(day=headlines["as_of"].dt.strftime("%Y-%m-%d"))
@@ -322,6 +348,7 @@ def headline_totals(headlines: pd.DataFrame, reported: pd.DataFrame) -> alt.Laye
     )
 
 
+@_shown
 def deaths_per_day(rates: pd.DataFrame) -> alt.Chart:
     """Lines of deaths per day by month of death, one per snapshot the count is as known in."""
     data = rates.assign(month_label=rates["month"].dt.strftime("%B %Y"))
@@ -358,6 +385,7 @@ def deaths_per_day(rates: pd.DataFrame) -> alt.Chart:
     )
 
 
+@_shown
 def reporting_lag(lag: pd.DataFrame) -> alt.Chart:
     """Lines of the count for fixed months of death across the snapshots that followed."""
     data = lag.assign(snapshot=lag["snapshot_date"].dt.strftime("%Y-%m-%d"))
@@ -395,6 +423,7 @@ def reporting_lag(lag: pd.DataFrame) -> alt.Chart:
     )
 
 
+@_shown
 def general_staff_claims(claims: pd.DataFrame) -> alt.Chart:
     """Bars of the General Staff's claimed losses per day by month, labelled as claims."""
     data = claims.assign(
@@ -425,6 +454,7 @@ def general_staff_claims(claims: pd.DataFrame) -> alt.Chart:
     )
 
 
+@_shown
 def control_share(shares: pd.DataFrame) -> alt.Chart:
     """Stacked area: share of Ukraine occupied before and since 24 Feb 2022."""
     long = shares.melt(
@@ -459,6 +489,7 @@ def control_share(shares: pd.DataFrame) -> alt.Chart:
     )
 
 
+@_shown
 def weekly_change_with_events(weekly: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChart:
     """Bars of Russian net gain per day between snapshots, with dated decisions as rules."""
     data = weekly.assign(span=weekly["from"].dt.strftime("%Y-%m-%d") + " to " + weekly["to"].dt.strftime("%Y-%m-%d"))

@@ -1,0 +1,26 @@
+"""Binder builds the same environment as the lock, and installs the package itself."""
+
+from __future__ import annotations
+
+from helpers.paths import PROJECT_ROOT
+
+BINDER = PROJECT_ROOT / "binder"
+
+
+def requirement_lines(path):
+    stripped = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [line for line in stripped if line and not line.startswith("#")]
+
+
+def test_binder_installs_exactly_the_lock():
+    assert requirement_lines(BINDER / "requirements.txt") == ["-r ../requirements.lock"]
+    assert (BINDER / "../requirements.lock").resolve() == (PROJECT_ROOT / "requirements.lock").resolve()
+    pinned = [line for line in requirement_lines(PROJECT_ROOT / "requirements.lock") if not line.startswith("--hash")]
+    assert pinned and all("==" in line and line.endswith("\\") for line in pinned)  # pinned, with hashes
+
+
+def test_binder_uses_the_projects_python_and_installs_the_package():
+    assert (BINDER / "runtime.txt").read_text(encoding="utf-8").strip() == "python-3.11"
+    post_build = (BINDER / "postBuild").read_text(encoding="utf-8")
+    assert "pip install --no-deps ." in post_build
+    assert (BINDER / "postBuild").stat().st_mode & 0o111
