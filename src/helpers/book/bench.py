@@ -228,7 +228,7 @@ def render(r: dict) -> str:
             _verdict(r["no_change_s"], t["no_change_s"]),
         ),
         (
-            "`make book` after editing data/places.csv",
+            "`make html` after editing data/places.csv",
             f"{r['one_table_s']:.1f} s",
             f"{r['one_table_pct']:.0f}% of clean; re-executed: {', '.join(r['one_table_reexecuted']) or 'none'}",
             f"≤ {t['one_table_pct']:.0f}% of clean",
