@@ -13,6 +13,7 @@ from helpers.data import validate
 from helpers.data.errors import DataValidationError
 from helpers.data.load import load
 from helpers.paths import PROJECT_ROOT
+from tests.building.bookrun import make_book_on
 
 IDS = [c.name for c in CORRUPTIONS]
 
@@ -100,14 +101,7 @@ def test_make_book_stops_with_the_message(name: str, data_copy: Path):
     corruption = next(c for c in CORRUPTIONS if c.name == name)
     corruption.apply(data_copy)
     line = expected_line(corruption, data_copy)
-    result = subprocess.run(
-        ["make", "--no-print-directory", "book"],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "BOOK_DATA_DIR": str(data_copy)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = make_book_on(data_copy)
     assert result.returncode != 0
     assert "The book was not built" in result.stderr and "nothing published" in result.stderr
     assert line in result.stderr

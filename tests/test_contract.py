@@ -4,7 +4,6 @@ licences and a data package valid by the standard it claims (Frictionless)."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ from helpers.data import datapackage, schemas, validate
 from helpers.data.errors import DataValidationError
 from helpers.data.load import load
 from helpers.paths import PROJECT_ROOT
+from tests.building.bookrun import make_book_on
 
 IDS = [c.name for c in WHOLE_DATA_CORRUPTIONS]
 FRICTIONLESS = Path(sys.executable).with_name("frictionless")
@@ -51,14 +51,7 @@ def test_a_dangling_reference_names_the_missing_key(data_copy: Path):
 
 def test_make_book_stops_on_a_dangling_reference(data_copy: Path):
     corrupt(WHOLE_DATA_CORRUPTIONS[1], data_copy)
-    result = subprocess.run(
-        ["make", "--no-print-directory", "book"],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "BOOK_DATA_DIR": str(data_copy)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = make_book_on(data_copy)
     assert result.returncode != 0
     assert "column 'figure_id'" in result.stderr and "no_such_figure" in result.stderr
     assert "nothing published" in result.stderr

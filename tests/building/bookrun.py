@@ -27,6 +27,18 @@ def make_var(name: str) -> str:
     ).stdout.strip()
 
 
+def make_book_on(data: Path) -> subprocess.CompletedProcess:
+    """The project's real `make book`, with its loaders pointed at ``data`` (a copy a test corrupted)."""
+    return subprocess.run(
+        ["make", "--no-print-directory", "book"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "BOOK_DATA_DIR": str(data)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 def copy_book(name: str, target: Path) -> Path:
     """A test book from tests/books/ with its own copy of the project's data/."""
     shutil.copytree(BOOKS / name, target)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from helpers.analysis import kursk
 from helpers.data.load import load, reads
+from helpers.data.schemas import FIGURE_TABLES
 from helpers.data.sourced import Figure, figure
 from helpers.present.text import fmt_date, fmt_int
 
@@ -51,9 +52,7 @@ class Context:
 
 
 CONTEXT_TABLES = (
-    "territory",
-    "kursk",
-    "casualties",
+    *FIGURE_TABLES,
     "deepstate_areas",
     "deepstate_changes",
     "isw_areas",
@@ -66,8 +65,7 @@ CONTEXT_TABLES = (
 @reads(*CONTEXT_TABLES)
 def default_context() -> Context:
     """Every table the checks use, loaded and validated."""
-
-    figures = pd.concat([load(t) for t in ("territory", "kursk", "casualties")], ignore_index=True)
+    figures = pd.concat([load(t) for t in FIGURE_TABLES], ignore_index=True)
     return Context(
         figures,
         load("deepstate_areas"),

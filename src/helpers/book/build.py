@@ -269,7 +269,7 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
     if "html" not in formats:
         raise BuildFailed("the HTML book is required (the PDF alone is not published)")
     build_dir = root / "_build"
-    base = build_dir if set(formats) == set(FORMATS) else build_dir / "preview"
+    base = _release_base(root, formats)
     data = data_dir()
     book_facts = facts(root)
     settings = {"flags": " ".join(flags), "formats": ",".join(sorted(formats)), "python": platform.python_version()}
@@ -386,9 +386,13 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
     )
 
 
+def _release_base(root: Path, formats: list[str]) -> Path:
+    """Where a build publishes: ``_build`` for the whole book, ``_build/preview`` for HTML alone."""
+    return root / "_build" if set(formats) == set(FORMATS) else root / "_build" / "preview"
+
+
 def _still_published(root: Path, formats: list[str]) -> str:
-    base = root / "_build" if set(formats) == set(FORMATS) else root / "_build" / "preview"
-    live = publish.manifest(base)
+    live = publish.manifest(_release_base(root, formats))
     return f"the published book is still release {live['release']}" if live else "no book has been published yet"
 
 

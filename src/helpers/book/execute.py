@@ -83,16 +83,18 @@ class Inputs:
     code: dict[str, str] = field(default_factory=dict)  # helpers module name -> hash at build start
 
     def resolve(self, logged: str) -> tuple[str, str]:
+        name = self._name(logged)
+        return name, self.digest(name)
+
+    def _name(self, logged: str) -> str:
         if logged.startswith("fact:"):
-            name = logged[len("fact:") :]
-            return logged, sha256_bytes(self.facts.get(name, "").encode("utf-8"))
+            return logged
         raw, _, part = logged.partition("#")
         path = Path(raw)
         for prefix, base in (("data/", self.data_snapshot), ("executed/", self.executed), ("helpers/", self.package)):
             if path.is_relative_to(base):
-                name = prefix + path.relative_to(base).as_posix() + (f"#{part}" if part else "")
-                return name, self.digest(name)
-        return "file:" + logged, self.digest("file:" + logged)
+                return prefix + path.relative_to(base).as_posix() + (f"#{part}" if part else "")
+        return "file:" + logged
 
     def digest(self, name: str) -> str:
         """The current hash of a named input (as of this build's snapshot)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import functools
 import io
 import json
 import os
@@ -27,6 +28,7 @@ import nbformat
 import pandas as pd
 
 from helpers import toc
+from helpers.data import schemas
 from helpers.paths import book_root
 
 GLUE_ROLE = re.compile(r"\{glue:text\}`([^`]+)`")
@@ -53,6 +55,7 @@ def _literal_args(call: ast.Call) -> list[str]:
     return [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
 
 
+@functools.cache
 def _readers() -> dict[str, frozenset[str]]:
     """Helpers that load tables themselves (declared with ``@reads``), by function name."""
     import importlib
@@ -150,9 +153,6 @@ def _title(notebook) -> str:
     return ""
 
 
-FIGURE_TABLES = ("territory", "kursk", "casualties")
-
-
 class _Sources:
     """Source keys of figure ids and tables, loading each table once per ledger build."""
 
@@ -169,10 +169,10 @@ class _Sources:
     def keys(self, tables: set[str], figures: set[str]) -> set[str]:
         keys = set()
         for figure_id in figures:
-            for table in FIGURE_TABLES:
+            for table in schemas.FIGURE_TABLES:
                 frame = self._frame(table)
                 keys |= set(frame.loc[frame["figure_id"] == figure_id, "source_key"])
-        for table in tables - set(FIGURE_TABLES):
+        for table in tables - set(schemas.FIGURE_TABLES):
             keys |= set(self._frame(table)["source_key"])
         return keys
 

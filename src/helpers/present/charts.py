@@ -53,6 +53,15 @@ def event_label(event_id: str, event: str) -> str:
     return EVENT_LABELS.get(event_id, event[:24])
 
 
+def _series(field: str, title: str, columns: int | None = None, sort=alt.Undefined) -> dict:
+    """Colour and dash for a series field, with one legend below the chart showing both."""
+    legend = alt.Legend(orient="bottom", columns=columns) if columns else alt.Legend(orient="bottom")
+    return {
+        "color": alt.Color(field, title=title, legend=legend, sort=sort),
+        "strokeDash": alt.StrokeDash(field, title=title, legend=legend, sort=sort, scale=alt.Scale(range=DASHES)),
+    }
+
+
 def _event_labels(marks: pd.DataFrame) -> alt.Chart:
     """Horizontal labels for event lines, stacked in four rows from the top so that close dates
     do not overlap; they print in the PDF as well (no tooltip needed to read them)."""
@@ -217,13 +226,7 @@ def cumulative_change(series: pd.DataFrame, start_label: str, reported: pd.DataF
         .encode(
             x=alt.X("date:T", title="Date"),
             y=alt.Y("change_km2:Q", title=f"Change since {start_label} (km²)"),
-            color=alt.Color("series:N", title="Measurement", legend=alt.Legend(orient="bottom", columns=1)),
-            strokeDash=alt.StrokeDash(
-                "series:N",
-                title="Measurement",
-                scale=alt.Scale(range=DASHES),
-                legend=alt.Legend(orient="bottom", columns=1),
-            ),
+            **_series("series:N", "Measurement", columns=1),
             tooltip=[
                 alt.Tooltip("series:N", title="Measurement"),
                 alt.Tooltip("day:N", title="Date"),
@@ -269,13 +272,7 @@ def held_area_timeline(series: pd.DataFrame, events: pd.DataFrame) -> alt.LayerC
         .encode(
             x=alt.X("date:T", title="Date"),
             y=alt.Y("area_km2:Q", title="Area in Kursk region (km²)"),
-            color=alt.Color("reading:N", title="DeepStateMap reading", legend=alt.Legend(orient="bottom", columns=1)),
-            strokeDash=alt.StrokeDash(
-                "reading:N",
-                title="DeepStateMap reading",
-                scale=alt.Scale(range=DASHES),
-                legend=alt.Legend(orient="bottom", columns=1),
-            ),
+            **_series("reading:N", "DeepStateMap reading", columns=1),
             tooltip=[
                 alt.Tooltip("reading:N", title="Reading"),
                 alt.Tooltip("day:N", title="Snapshot"),
@@ -358,13 +355,7 @@ def deaths_per_day(rates: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("month:T", title="Month of death"),
             y=alt.Y("per_day:Q", title="Deaths confirmed by name per day (people)"),
-            color=alt.Color("as known in:N", title="Count as known in", legend=alt.Legend(orient="bottom")),
-            strokeDash=alt.StrokeDash(
-                "as known in:N",
-                title="Count as known in",
-                scale=alt.Scale(range=DASHES),
-                legend=alt.Legend(orient="bottom"),
-            ),
+            **_series("as known in:N", "Count as known in"),
             tooltip=[
                 alt.Tooltip("month_label:N", title="Month"),
                 alt.Tooltip("as known in:N"),
@@ -395,16 +386,7 @@ def reporting_lag(lag: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("snapshot_date:T", title="Snapshot (count as known on this date)"),
             y=alt.Y("deaths:Q", title="Deaths confirmed by name in that month (people)"),
-            color=alt.Color(
-                "month_label:N", title="Month of death", legend=alt.Legend(orient="bottom"), sort=alt.SortField("month")
-            ),
-            strokeDash=alt.StrokeDash(
-                "month_label:N",
-                title="Month of death",
-                sort=alt.SortField("month"),
-                scale=alt.Scale(range=DASHES),
-                legend=alt.Legend(orient="bottom"),
-            ),
+            **_series("month_label:N", "Month of death", sort=alt.SortField("month")),
             tooltip=[
                 alt.Tooltip("month_label:N", title="Month of death"),
                 alt.Tooltip("snapshot:N", title="As known on"),
