@@ -306,7 +306,7 @@ WHOLE_DATA_CORRUPTIONS = [
         "referenced_row_removed",
         remove_event("us_inauguration_2025"),
         "claims",
-        22,
+        21,
         "event_id",
         "exists as event_id in data/events.csv",
     ),

@@ -34,7 +34,7 @@ FIGS = figure_frame(
 CTX = claims.Context(FIGS, AREAS)
 
 
-def claim(check, figure_id=None, stated_date=None, tolerance=15.0):
+def claim(check, figure_id=None, stated_date=None, published="2024-12-31", place_id=None):
     return pd.Series(
         {
             "claim_id": "c",
@@ -44,7 +44,8 @@ def claim(check, figure_id=None, stated_date=None, tolerance=15.0):
             "figure_id": figure_id,
             "stated_date": pd.Timestamp(stated_date) if stated_date else pd.NaT,
             "check": check,
-            "tolerance_percent": tolerance,
+            "published": pd.Timestamp(published),
+            "place_id": place_id,
             "note": "why",
         }
     )
@@ -61,18 +62,54 @@ def test_kursk_measurements():
 
 
 @pytest.mark.parametrize(
-    "stated, qualifier, measured, ok",
+    "value, step", [(2700, 50), (800, 50), (1376, 0.5), (593, 0.5), (6, 0.5), (5.8, 0.05), (1000, 500)]
+)
+def test_rounding_is_half_the_last_digits_place(value, step):
+    assert claims.rounding_step(value) == step
+
+
+def fig(value, qualifier, figure_id="x"):
+    return claims.Figure(figure_id, value, "km2", qualifier, None, None, pd.Timestamp("2024-11-01"), "k", "o", "r")
+
+
+@pytest.mark.parametrize(
+    "qualifier, measured, ok",
     [
-        (100, "about", 114, True),
-        (100, "about", 116, False),
-        (100, "nearly", 86, True),
-        (100, "more than", 500, True),
-        (100, "more than", 84, False),
-        (100, "unqualified", 85, True),
+        ("about", 2380, True),  # 2,700 less 10% (270) less the rounding 'about 2,700' shows (50)
+        ("about", 2379, False),
+        ("about", 3019, True),
+        ("nearly", 2380, True),
+        ("unqualified", 2430, True),
+        ("unqualified", 2429, False),
+        ("more than", 2430, True),
+        ("more than", 10**6, True),  # a floor has no ceiling
+        ("more than", 2429, False),
     ],
 )
-def test_meets_respects_qualifiers(stated, qualifier, measured, ok):
-    assert claims.meets(stated, qualifier, measured, 15) is ok
+def test_the_tolerance_rule_follows_the_qualifier(qualifier, measured, ok):
+    assert claims.tolerance(fig(2700, qualifier), "map area", FIGS).admits(measured) is ok
+
+
+def test_a_ratio_and_a_difference_carry_their_parts_uncertainty():
+    ratio = claims.tolerance(fig(6, "unqualified"), "ratio of map areas", FIGS)
+    assert (ratio.low, ratio.high) == pytest.approx((6 * 0.8, 6 * 1.2))
+    parts = figure_frame(
+        ("peak", 1376.0, "km2", "about", None, None, "2024-08-31", "k", "o", "r"),
+        ("now", 800.0, "km2", "about", None, None, "2024-11-23", "k", "o", "r"),
+    )
+    claims.DIFFERENCE_OF["diff"] = ("peak", "now")
+    try:
+        difference = claims.tolerance(fig(576, "unqualified", "diff"), "map area", parts)
+    finally:
+        del claims.DIFFERENCE_OF["diff"]
+    assert (difference.low, difference.high) == pytest.approx((576 - 217.6, 576 + 217.6))
+
+
+def test_a_value_between_two_definitions_depends_on_definition():
+    tol = claims.tolerance(fig(465, "unqualified"), "map area", FIGS)
+    assert claims.grade(465, tol, -185, [738, -108]) == "depends on definition"
+    assert claims.grade(465, tol, 100, [200]) == "not supported by the data"
+    assert claims.grade(465, tol, 470, [738]) == "consistent"
 
 
 def test_verdicts_by_definition():
@@ -157,3 +194,55 @@ def test_crowded_timeline_labels_are_thinned():
     line = kursk.timeline(load("events"), load("deepstate_areas"))
     labelled = line.loc[line["label"] != "", "date"]
     assert (labelled.diff().dropna() >= pd.Timedelta(days=7)).all()
+
+
+def test_no_row_of_data_sets_its_own_tolerance():
+    columns = set(load("claims").columns)
+    assert not {c for c in columns if "toleran" in c}, "tolerances come from the rule in helpers.analysis.claims"
+
+
+def test_the_rule_not_the_row_decides_each_verdict(monkeypatch):
+    """Every graded verdict follows the module's rule: change the rule's one share and the audit
+    moves exactly as the sensitivity table (computed with scaled tolerances) says it would."""
+    table, ctx = load("claims"), committed_context()
+    predicted = claims.sensitivity(table, ctx)
+    assert predicted["changes"].any(), "some verdict must depend on the tolerance, or the table shows nothing"
+    for name, scale in (("halved", 0.5), ("doubled", 2.0)):
+        monkeypatch.setattr(claims, "MAP_AREA_PERCENT", 10.0 * scale)
+        monkeypatch.setattr(claims, "STALEMATE_PERCENT", 25.0 * scale)
+        monkeypatch.setattr(claims, "PLACE_RADIUS_KM", 10.0 * scale)
+        audit = claims.audit(table, ctx)
+        assert (audit.loc[predicted.index, "verdict"] == predicted[name]).all(), name
+    monkeypatch.undo()
+    audit = claims.audit(table, ctx)
+    assert (audit.loc[predicted.index, "verdict"] == predicted["as stated"]).all()
+    for claim_id, row in audit.loc[predicted.index].iterrows():
+        check = table.set_index("claim_id").loc[claim_id, "check"]
+        assert row["tolerance"], f"{claim_id}: a graded claim shows its tolerance"
+        if check in ("kursk_area_on", "kursk_peak", "kursk_retaken_since", "surge_gain"):
+            assert "10% for a map-read area" in row["tolerance"], claim_id
+
+
+def test_each_claim_has_a_verdict_then_and_with_hindsight():
+    audit = claims.audit(load("claims"), committed_context())
+    autumn = audit.loc["human_autumn_heavier"]
+    assert (autumn["verdict then"], autumn["verdict"]) == ("not supported by the data", "consistent")
+    assert "1.73" in autumn["measured"] and "0.15" in autumn["measured then"]
+    assert autumn["hindsight changes it"]
+    assert "with hindsight" in claims.verdict_label(autumn)
+    assert set(audit["verdict then"]) <= set(claims.VERDICTS)
+
+
+def test_as_knowable_uses_only_data_dated_by_then():
+    ctx = committed_context().as_known_on("2024-11-20")
+    assert ctx.areas["snapshot_date"].max() <= pd.Timestamp("2024-11-20")
+    assert ctx.periods["snapshot_date"].max() == pd.Timestamp("2024-11-15")
+    assert ctx.events["published"].max() <= pd.Timestamp("2024-11-20")
+
+
+def test_the_2023_figure_follows_the_chapters_logic():
+    """465 km² lies between DeepState's net and gross 2023: which one ISW meant decides it."""
+    audit = claims.audit(load("claims"), committed_context())
+    assert audit.loc["surge_gain_2023", "verdict"] == "depends on definition"
+    assert audit.loc["surge_stalemate_2023", "verdict"] == "consistent"
+    assert "2 days after" in audit.loc["kursk_start_6_august_2024", "measured"]

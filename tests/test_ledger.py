@@ -66,6 +66,8 @@ def test_lineage_includes_tables_a_helper_loads_itself(tmp_path: Path):
         "mz_headline_totals",
         "mz_period_counts",
         "events",
+        "place_status",
+        "places",
     }
 
 
@@ -121,3 +123,14 @@ def test_a_computed_glue_key_is_refused(tmp_path: Path):
     nbformat.write(nb, path)
     with pytest.raises(ValueError, match="literal key"):
         ledger.entries(path, "page")
+
+
+def test_units_survive_line_breaks_qualifiers_and_ranges():
+    from helpers.book.ledger import _unit
+
+    assert _unit("15.2", ["  km² a\n  day, against"]) == "km² per day"
+    assert _unit("about 2,700", [" km² in 2024"]) == "km²"
+    assert _unit("more than 37%", [" of the year"]) == "percent"
+    assert _unit("1,253", [" and ", " km² with the grey zone"]) == "km²"
+    assert _unit("20 November 2024", [""]) == "date"
+    assert _unit("3.5", [" times 2023"]) == "ratio"

@@ -30,6 +30,8 @@ def test_bargaining_ratio():
     ratios = negotiation.bargaining_ratios(AREAS, "2024-01-01", ["2024-01-08", "2024-01-15"])
     assert list(ratios["ratio_held"]) == pytest.approx([0.5, 1 / 3])
     assert list(ratios["russian_gain_km2"]) == [70.0, 210.0]
+    held, occupied = ratios["kursk_held_km2"], ratios["occupied_km2"]
+    assert list(ratios["share_of_occupied_pct"]) == pytest.approx(list(100 * held / occupied))
     with pytest.raises(KeyError):
         negotiation.bargaining_ratios(AREAS, "2024-01-02", ["2024-01-08"])
 

@@ -1,24 +1,35 @@
-"""Claims audit: each checkable statement in the source texts, tested by code with a tolerance.
+"""Claims audit: each checkable statement in the source texts, tested by code under one rule.
 
 A claim (a row of ``data/claims.csv``) names the sourced figure that states it, or the date it
 states, and the check that tests it. A check measures the same quantity in open data under a
 strict and a wide definition and returns a verdict:
 
-* **consistent** — the strict measurement is within the tolerance of the stated value;
-* **depends on definition** — only the wide measurement is;
-* **not supported by the data** — neither is;
-* **contradicted** — the data rule the statement out (a date before anything was mapped);
-* **not checkable** — the book has no data that measure it.
+* **consistent**: the strict measurement is within the tolerance of the stated value;
+* **depends on definition**: only another definition's measurement is, or the stated value lies
+  between what the definitions give (the source does not say which it used);
+* **not supported by the data**: neither is;
+* **contradicted**: the data rule the statement out (a date before anything was mapped);
+* **not checkable**: the book has no data that measure it (or, as knowable at publication, none
+  had been published yet).
 
-Qualifiers count: "more than" or "at least" X is met by anything from X (less the tolerance)
-upwards; "about", "nearly" and unqualified figures must lie within the tolerance either side.
+**The tolerance rule** is stated once, here, and no row of data sets its own. Two maps of the
+same front differ (ISW's layers and DeepStateMap disagree by several per cent on 2024's gains),
+so a figure read from a map is met by a measurement within :data:`MAP_AREA_PERCENT` of it. A
+ratio of two map areas carries both areas' uncertainty (twice the share); a figure the source
+computed as the difference of two figures it states carries both figures' tolerances, added
+(:data:`DIFFERENCE_OF`). "About", "nearly" and "almost" add the rounding the stated value shows
+(half its last non-zero digit's place: 2,700 gives 50); "more than" and "at least" set only a
+floor. :func:`sensitivity` recomputes every verdict with the share halved and doubled.
+
+Each claim gets two verdicts: as knowable on the day its text was published (only data dated by
+then: snapshots, counts as known then, events reported by then) and with hindsight (all data).
 Verdicts are computed at build time, never typed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -26,9 +37,37 @@ from helpers.analysis import kursk
 from helpers.data.load import load, reads
 from helpers.data.schemas import FIGURE_TABLES
 from helpers.data.sourced import Figure, figure
-from helpers.present.text import fmt_date, fmt_int
+from helpers.present.text import fmt_date, fmt_int, fmt_number
 
 VERDICTS = ("consistent", "depends on definition", "not supported by the data", "contradicted", "not checkable")
+
+#: The one tolerance of the rule: how far (percent) a map-read area may lie from a stated one.
+MAP_AREA_PERCENT = 10.0
+#: A year is a stalemate on the map when its net change is at most this share (percent) of the
+#: ground that changed hands in it (taken plus regained): the line moved, but not on balance.
+STALEMATE_PERCENT = 25.0
+#: A town is "in the area" of an advance when the Russian-held area is within this distance (km)
+#: of it: the front's reach in artillery and drone range, not a town's own extent.
+PLACE_RADIUS_KM = 10.0
+#: Figures the source computed from two figures it also states (value = first - second).
+DIFFERENCE_OF = {"kursk_ua_area_lost_2024": ("kursk_ua_peak_area_2024", "kursk_ua_area_nov_2024")}
+#: What each check measures, which decides its tolerance.
+KIND_OF_CHECK = {
+    "kursk_area_on": "map area",
+    "kursk_peak": "map area",
+    "kursk_retaken_since": "map area",
+    "surge_gain": "map area",
+    "kursk_loss_since_peak": "map area",
+    "surge_ratio": "ratio of map areas",
+    "stalemate_year": "share of ground",
+    "place_near_front": "distance",
+}
+ROUNDED = ("about", "nearly", "almost")
+FLOORS = ("more than", "at least")
+
+
+class NoData(LookupError):
+    """The data a check needs were not published by the date it is asked for."""
 
 
 @dataclass(frozen=True)
@@ -36,11 +75,17 @@ class Evidence:
     verdict: str
     measured: str  # what the data show, as text
     explanation: str
+    tolerance: str = ""  # the accepted range, as text
+    strict: float | None = None  # the strict measurement, for charts
+    wide: float | None = None  # the widest other measurement, for charts
+    data_end: pd.Timestamp | None = None  # the latest date of the data the measurement used
+    low: float | None = None  # the accepted range, for charts
+    high: float | None = None
 
 
 @dataclass(frozen=True)
 class Context:
-    """The validated tables the checks read."""
+    """The validated tables the checks read, optionally cut to what was known on one day."""
 
     figures: pd.DataFrame  # all figure tables concatenated
     areas: pd.DataFrame  # deepstate_areas
@@ -49,6 +94,29 @@ class Context:
     headlines: pd.DataFrame | None = None  # mz_headline_totals
     periods: pd.DataFrame | None = None  # mz_period_counts
     events: pd.DataFrame | None = None  # events
+    places: pd.DataFrame | None = None  # place_status
+    place_names: dict[str, str] | None = None  # places: place_id -> name
+    known_on: pd.Timestamp | None = None  # None: everything (hindsight)
+    scale: float = 1.0  # multiplies MAP_AREA_PERCENT and STALEMATE_PERCENT (sensitivity)
+
+    def as_known_on(self, day) -> Context:
+        """Only the data dated on or before ``day``: what could be seen then."""
+        day = pd.Timestamp(day)
+
+        def upto(table, column):
+            return None if table is None else table.loc[table[column] <= day]
+
+        return replace(
+            self,
+            areas=upto(self.areas, "snapshot_date"),
+            changes=upto(self.changes, "end_date"),
+            isw=upto(self.isw, "date"),
+            headlines=upto(self.headlines, "as_of"),
+            periods=upto(self.periods, "snapshot_date"),
+            events=upto(self.events, "published"),
+            places=upto(self.places, "snapshot_date"),
+            known_on=day,
+        )
 
 
 CONTEXT_TABLES = (
@@ -59,6 +127,8 @@ CONTEXT_TABLES = (
     "mz_headline_totals",
     "mz_period_counts",
     "events",
+    "place_status",
+    "places",
 )
 
 
@@ -74,90 +144,200 @@ def default_context() -> Context:
         load("mz_headline_totals"),
         load("mz_period_counts"),
         load("events"),
+        load("place_status"),
+        load("places").set_index("place_id")["name"].to_dict(),
     )
 
 
-def meets(stated: float, qualifier: str, measured: float, tolerance_percent: float) -> bool:
-    """Whether ``measured`` agrees with a figure stated as ``qualifier stated``."""
-    slack = stated * tolerance_percent / 100
-    if qualifier in ("more than", "at least"):
-        return measured >= stated - slack
-    return abs(measured - stated) <= slack
+def rounding_step(value: float) -> float:
+    """Half the place of the last non-zero digit: 2,700 -> 50, 593 -> 0.5, 5.8 -> 0.05."""
+    if value == 0:
+        return 0.0
+    text = f"{abs(value):.6f}".rstrip("0").rstrip(".")
+    if "." in text:
+        return 0.5 * 10 ** -len(text.split(".")[1])
+    digits = text.rstrip("0")
+    return 0.5 * 10 ** (len(text) - len(digits))
 
 
-def grade(stated: Figure, strict: float, wide: float | list[float], tolerance: float) -> str:
-    """Consistent if the strict measurement agrees; depends on definition if only another does."""
-    if meets(stated.value, stated.qualifier, strict, tolerance):
+@dataclass(frozen=True)
+class Tolerance:
+    """The measurements that meet a stated figure: from ``low`` to ``high`` (None: no ceiling)."""
+
+    low: float
+    high: float | None
+    why: str
+
+    def admits(self, measured: float | None) -> bool:
+        if measured is None:
+            return False
+        return measured >= self.low and (self.high is None or measured <= self.high)
+
+    def text(self, unit: str = "") -> str:
+        show = fmt_int if max(abs(self.low), abs(self.high or 0)) >= 100 else (lambda v: fmt_number(v, 2))
+        span = (
+            f"{show(self.low)}{unit} or more" if self.high is None else f"{show(self.low)} to {show(self.high)}{unit}"
+        )
+        return f"{span} ({self.why})"
+
+
+def tolerance(fig: Figure, kind: str, figures: pd.DataFrame, scale: float = 1.0) -> Tolerance:
+    """The range of measurements that meet ``fig``, by the rule in the module's docstring."""
+    share = MAP_AREA_PERCENT * scale / 100
+    if fig.figure_id in DIFFERENCE_OF:
+        parts = [figure(figures, p) for p in DIFFERENCE_OF[fig.figure_id]]
+        slack = sum(share * p.value for p in parts)
+        why = f"{MAP_AREA_PERCENT * scale:g}% of each of the two figures it is the difference of"
+    elif kind == "ratio of map areas":
+        slack = 2 * share * fig.value
+        why = f"{2 * MAP_AREA_PERCENT * scale:g}%, twice a map area's {MAP_AREA_PERCENT * scale:g}%"
+    elif kind == "map area":
+        slack = share * fig.value
+        why = f"{MAP_AREA_PERCENT * scale:g}% for a map-read area"
+    else:
+        raise KeyError(f"no tolerance rule for a {kind!r} check")
+    if fig.qualifier in ROUNDED:
+        slack += rounding_step(fig.value)
+        why += f", plus rounding for '{fig.qualifier}'"
+    if fig.qualifier in FLOORS:
+        return Tolerance(fig.value - slack, None, why + f"; '{fig.qualifier}' sets a floor only")
+    return Tolerance(fig.value - slack, fig.value + slack, why)
+
+
+def grade(stated: float, tol: Tolerance, strict: float, alternatives: list[float | None]) -> str:
+    """Consistent if the strict measurement is admitted; depends on definition if another is, or
+    if the stated value lies between the definitions' measurements; otherwise not supported."""
+    if tol.admits(strict):
         return "consistent"
-    alternatives = wide if isinstance(wide, list) else [wide]
-    if any(meets(stated.value, stated.qualifier, w, tolerance) for w in alternatives if w is not None):
+    others = [a for a in alternatives if a is not None]
+    if any(tol.admits(a) for a in others):
+        return "depends on definition"
+    every = [strict, *others]
+    if len(every) > 1 and min(every) <= stated <= max(every):
         return "depends on definition"
     return "not supported by the data"
+
+
+def _tolerance_for(claim: pd.Series, ctx: Context, fig: Figure) -> Tolerance:
+    return tolerance(fig, KIND_OF_CHECK[claim["check"]], ctx.figures, ctx.scale)
+
+
+def _graded(claim, ctx, fig, strict, alternatives, measured, explanation, data_end) -> Evidence:
+    tol = _tolerance_for(claim, ctx, fig)
+    unit = " km²" if fig.unit == "km2" else ""
+    others = [a for a in alternatives if a is not None]
+    return Evidence(
+        grade(fig.value, tol, strict, alternatives),
+        measured,
+        explanation,
+        tol.text(unit),
+        strict=float(strict),
+        wide=float(others[0]) if others else None,
+        data_end=pd.Timestamp(data_end),
+        low=tol.low,
+        high=tol.high,
+    )
 
 
 def _measured(strict: float, wide: float) -> str:
     return f"{fmt_int(strict)} km² held; {fmt_int(wide)} km² with grey zone"
 
 
+def _nearest(areas: pd.DataFrame, day) -> pd.Series:
+    try:
+        return kursk.nearest(areas, day)
+    except LookupError as missing:
+        raise NoData(f"no DeepStateMap snapshot near {fmt_date(pd.Timestamp(day))}") from missing
+
+
 def check_kursk_area_on(claim: pd.Series, ctx: Context) -> Evidence:
     fig = figure(ctx.figures, claim["figure_id"])
-    snap = kursk.nearest(ctx.areas, fig.as_of)
+    snap = _nearest(ctx.areas, fig.as_of)
     strict, wide = float(snap[kursk.HELD]), float(snap[kursk.HELD_OR_GREY])
-    return Evidence(
-        grade(fig, strict, wide, claim["tolerance_percent"]),
+    return _graded(
+        claim,
+        ctx,
+        fig,
+        strict,
+        [wide],
         _measured(strict, wide),
         f"DeepStateMap snapshot of {fmt_date(snap['date'])}, nearest to {fmt_date(fig.as_of)}",
+        snap["date"],
     )
+
+
+def _peaks(areas: pd.DataFrame):
+    if areas.empty or areas[kursk.HELD].max() <= 0:
+        raise NoData("no Kursk polygons mapped yet")
+    return kursk.peak(areas, kursk.HELD), kursk.peak(areas, kursk.HELD_OR_GREY)
 
 
 def check_kursk_peak(claim: pd.Series, ctx: Context) -> Evidence:
     fig = figure(ctx.figures, claim["figure_id"])
-    (day_strict, strict), (day_wide, wide) = (
-        kursk.peak(ctx.areas, kursk.HELD),
-        kursk.peak(ctx.areas, kursk.HELD_OR_GREY),
-    )
-    return Evidence(
-        grade(fig, strict, wide, claim["tolerance_percent"]),
+    (day_strict, strict), (day_wide, wide) = _peaks(ctx.areas)
+    return _graded(
+        claim,
+        ctx,
+        fig,
+        strict,
+        [wide],
         _measured(strict, wide),
         f"Largest areas in any snapshot: held on {fmt_date(day_strict)}, with grey zone on {fmt_date(day_wide)}",
+        max(day_strict, day_wide),
     )
 
 
 def check_kursk_loss_since_peak(claim: pd.Series, ctx: Context) -> Evidence:
     fig = figure(ctx.figures, claim["figure_id"])
-    snap = kursk.nearest(ctx.areas, fig.as_of)
-    strict = kursk.peak(ctx.areas, kursk.HELD)[1] - float(snap[kursk.HELD])
-    wide = kursk.peak(ctx.areas, kursk.HELD_OR_GREY)[1] - float(snap[kursk.HELD_OR_GREY])
-    return Evidence(
-        grade(fig, strict, wide, claim["tolerance_percent"]),
-        f"{fmt_int(strict)} km² held; {fmt_int(wide)} km² with grey zone",
+    snap = _nearest(ctx.areas, fig.as_of)
+    (_, peak_strict), (_, peak_wide) = _peaks(ctx.areas)
+    strict = peak_strict - float(snap[kursk.HELD])
+    wide = peak_wide - float(snap[kursk.HELD_OR_GREY])
+    return _graded(
+        claim,
+        ctx,
+        fig,
+        strict,
+        [wide],
+        _measured(strict, wide),
         f"Peak minus the snapshot of {fmt_date(snap['date'])}",
+        snap["date"],
     )
 
 
 def check_kursk_retaken_since(claim: pd.Series, ctx: Context) -> Evidence:
     fig = figure(ctx.figures, claim["figure_id"])
-    strict = -kursk.change(ctx.areas, fig.period_start, fig.as_of, kursk.HELD)
-    wide = -kursk.change(ctx.areas, fig.period_start, fig.as_of, kursk.HELD_OR_GREY)
-    start, end = kursk.nearest(ctx.areas, fig.period_start)["date"], kursk.nearest(ctx.areas, fig.as_of)["date"]
-    return Evidence(
-        grade(fig, strict, wide, claim["tolerance_percent"]),
-        f"{fmt_int(strict)} km² held; {fmt_int(wide)} km² with grey zone",
-        f"Decrease between the snapshots of {fmt_date(start)} and {fmt_date(end)}",
+    start, end = _nearest(ctx.areas, fig.period_start), _nearest(ctx.areas, fig.as_of)
+    strict = float(start[kursk.HELD] - end[kursk.HELD])
+    wide = float(start[kursk.HELD_OR_GREY] - end[kursk.HELD_OR_GREY])
+    return _graded(
+        claim,
+        ctx,
+        fig,
+        strict,
+        [wide],
+        _measured(strict, wide),
+        f"Decrease between the snapshots of {fmt_date(start['date'])} and {fmt_date(end['date'])}",
+        end["date"],
     )
 
 
 def check_kursk_start_date(claim: pd.Series, ctx: Context) -> Evidence:
+    """Consistent if the first mapped polygons follow the stated day within the mapping lag."""
     stated = pd.Timestamp(claim["stated_date"])
+    if ctx.areas.empty or ctx.areas[kursk.HELD_OR_GREY].max() <= 0:
+        raise NoData("no Kursk polygons mapped yet")
     seen = kursk.first_appearance(ctx.areas)
+    lag = (seen.first_with - stated).days
     measured = f"first mapped {fmt_date(seen.first_with)}"
     if stated > seen.first_with:
         return Evidence("not supported by the data", measured, "Kursk polygons were mapped before the stated start")
-    if stated >= seen.first_with - pd.Timedelta(days=kursk.MAPPING_LAG_DAYS):
+    if lag <= kursk.MAPPING_LAG_DAYS:
         return Evidence(
             "consistent",
-            measured,
+            f"{measured}, {fmt_int(lag)} days after the stated date",
             f"No Kursk polygons up to {fmt_date(seen.last_without)}; first on {fmt_date(seen.first_with)}",
+            f"first polygons within {fmt_int(kursk.MAPPING_LAG_DAYS)} days of the stated date",
         )
     if stated >= seen.first_snapshot:
         return Evidence(
@@ -176,42 +356,100 @@ SURGE_WINDOWS = {
 }
 
 
+def _window(ctx: Context, stem: str, definition: str = "occupied"):
+    from helpers.analysis import surge
+
+    try:
+        return surge.deepstate_change(ctx.changes, stem, definition)
+    except KeyError as missing:
+        raise NoData(f"no DeepStateMap window {stem} yet") from missing
+
+
 def check_surge_gain(claim: pd.Series, ctx: Context) -> Evidence:
     """Strict: DeepState net change. Alternatives: with grey zone, gross taken, ISW layers."""
     from helpers.analysis import surge
 
     fig = figure(ctx.figures, claim["figure_id"])
     stem, isw_days = SURGE_WINDOWS[claim["figure_id"]]
-    net = surge.deepstate_change(ctx.changes, stem)
-    grey = surge.deepstate_change(ctx.changes, stem, "occupied_or_grey")
+    net, grey = _window(ctx, stem), _window(ctx, stem, "occupied_or_grey")
     layers = surge.isw_change(ctx.isw, *isw_days).net if isw_days else None
     measured = (
         f"DeepState net {fmt_int(net.net)} km², taken {fmt_int(net.gained)}, net with grey zone {fmt_int(grey.net)}"
     )
     measured += f"; ISW layers {fmt_int(layers)} km²" if layers is not None else "; no ISW-layer data"
-    return Evidence(
-        grade(fig, net.net, [grey.net, net.gained, layers], claim["tolerance_percent"]),
+    return _graded(
+        claim,
+        ctx,
+        fig,
+        net.net,
+        [grey.net, net.gained, layers],
         measured,
         f"DeepState snapshots of {fmt_date(net.start)} and {fmt_date(net.end)}",
+        net.end,
     )
 
 
 def check_surge_ratio(claim: pd.Series, ctx: Context) -> Evidence:
     """Strict: ratio of DeepState gross gains; alternative: the ratio of ISW's own two figures."""
-    from helpers.analysis import surge
     from helpers.data.sourced import ratio
 
     fig = figure(ctx.figures, claim["figure_id"])
-    a, b = (
-        surge.deepstate_change(ctx.changes, "window_2024_to_17_nov"),
-        surge.deepstate_change(ctx.changes, "window_2023"),
-    )
+    a, b = _window(ctx, "window_2024_to_17_nov"), _window(ctx, "window_2023")
     strict = a.gained / b.gained
     isw_ratio = ratio(figure(ctx.figures, "isw_russian_gain_2024_ytd"), figure(ctx.figures, "isw_russian_gain_2023"))
-    return Evidence(
-        grade(fig, strict, [isw_ratio], claim["tolerance_percent"]),
-        f"{strict:.1f} from DeepState's gross gains; {isw_ratio:.1f} from ISW's reported figures",
+    return _graded(
+        claim,
+        ctx,
+        fig,
+        strict,
+        [isw_ratio],
+        f"{fmt_number(strict, 1)} from DeepState's gross gains; {fmt_number(isw_ratio, 1)} from ISW's reported figures",
         "A net ratio is not meaningful: on DeepState 2023 was a net loss for Russia",
+        a.end,
+    )
+
+
+def check_stalemate_year(claim: pd.Series, ctx: Context) -> Evidence:
+    """A stalemate in the stated year: net change small against the ground that changed hands."""
+    year = pd.Timestamp(claim["stated_date"]).year
+    change = _window(ctx, f"window_{year}")
+    moved = change.gained + change.lost
+    share = 100 * abs(change.net) / moved
+    limit = STALEMATE_PERCENT * ctx.scale
+    return Evidence(
+        "consistent" if share <= limit else "not supported by the data",
+        f"net {fmt_int(change.net)} km² of {fmt_int(moved)} km² that changed hands ({fmt_number(share, 0)}%)",
+        f"DeepState snapshots of {fmt_date(change.start)} and {fmt_date(change.end)}: Russia took "
+        f"{fmt_int(change.gained)} km², Ukraine regained {fmt_int(change.lost)} km²",
+        f"net change at most {limit:g}% of the ground that changed hands",
+    )
+
+
+def check_place_near_front(claim: pd.Series, ctx: Context) -> Evidence:
+    """The place within PLACE_RADIUS_KM of the Russian-held area on the day the claim was published
+    (the same snapshot in both verdicts); with hindsight, what became of it later is added."""
+    rows = ctx.places.loc[ctx.places["place_id"] == claim["place_id"]].sort_values("snapshot_date")
+    on_day = rows.loc[rows["snapshot_date"] <= pd.Timestamp(claim["published"])]
+    if on_day.empty:
+        raise NoData(f"no snapshot of {claim['place_id']} by then")
+    then = on_day.iloc[-1]
+    limit = PLACE_RADIUS_KM * ctx.scale
+    measured = (
+        f"{fmt_number(then['distance_km'], 1)} km from the Russian-held area on {fmt_date(then['snapshot_date'])}"
+    )
+    later = rows.loc[rows["snapshot_date"] > then["snapshot_date"]]
+    if not later.empty:
+        last = later.iloc[-1]
+        changed = later.loc[later["status"] != then["status"]]
+        if not changed.empty:
+            first = changed.iloc[0]
+            measured += f"; {first['status']} by {fmt_date(first['snapshot_date'])}"
+        measured += f"; {last['status']} on {fmt_date(last['snapshot_date'])}"
+    return Evidence(
+        "consistent" if then["distance_km"] <= limit else "not supported by the data",
+        measured,
+        f"DeepStateMap snapshot of {fmt_date(then['snapshot_date'])}: the town was {then['status']}",
+        f"within {limit:g} km of the Russian-held area",
     )
 
 
@@ -220,6 +458,8 @@ def check_named_total_bracket(claim: pd.Series, ctx: Context) -> Evidence:
     from helpers.analysis import human_cost
 
     fig = figure(ctx.figures, claim["figure_id"])
+    if ctx.headlines.empty or ctx.headlines["confirmed_total"].max() < fig.value:
+        raise NoData("no published Mediazona total had reached the figure yet")
     before, after = human_cost.bracketing_headlines(ctx.headlines, fig.value)
     in_dates = before["as_of"] <= fig.as_of <= after["as_of"]
     return Evidence(
@@ -227,26 +467,32 @@ def check_named_total_bracket(claim: pd.Series, ctx: Context) -> Evidence:
         f"between {fmt_int(before['confirmed_total'])} ({fmt_date(before['as_of'])}) and "
         f"{fmt_int(after['confirmed_total'])} ({fmt_date(after['as_of'])})",
         "Mediazona's published headline totals on either side of the figure",
+        "a published total below it before its date and one at or above it after",
     )
+
+
+#: The like-for-like window the autumn comparison uses in every snapshot (the November 2024
+#: snapshot's data end on 7 November).
+AUTUMN_PERIODS = ("sep_1_nov_7_2024", "sep_1_nov_7_2023")
 
 
 def check_autumn_heavier(claim: pd.Series, ctx: Context) -> Evidence:
-    """Deaths dated September to November 2024 against 2023, as known now and as known then."""
+    """Deaths dated 1 Sep to 7 Nov 2024 against the same days of 2023, in the latest snapshot known."""
     from helpers.analysis import human_cost
 
-    latest = human_cost.latest_snapshot(ctx.periods)
-    now = (
-        human_cost.period_count(ctx.periods, "sep_nov_2024", latest)["deaths"]
-        / human_cost.period_count(ctx.periods, "sep_nov_2023", latest)["deaths"]
-    )
-    then = (
-        human_cost.period_count(ctx.periods, "sep_1_nov_7_2024", "2024-11-15")["deaths"]
-        / human_cost.period_count(ctx.periods, "sep_1_nov_7_2023", "2024-11-15")["deaths"]
-    )
+    periods = ctx.periods.loc[ctx.periods["period_id"] == AUTUMN_PERIODS[0]]
+    if periods.empty:
+        raise NoData("no snapshot counts the autumn of 2024 yet")
+    snapshot = human_cost.latest_snapshot(periods)
+    now, before = (human_cost.period_count(ctx.periods, p, snapshot) for p in AUTUMN_PERIODS)
+    ratio = now["deaths"] / before["deaths"]
     return Evidence(
-        "consistent" if now > 1 else "not supported by the data",
-        f"2024 ÷ 2023 = {now:.2f} as known in {fmt_date(latest)}; {then:.2f} as known in November 2024",
-        "Deaths confirmed by name by date of death; the November 2024 data had not yet caught up",
+        "consistent" if ratio > 1 else "not supported by the data",
+        f"{fmt_int(now['deaths'])} against {fmt_int(before['deaths'])}: 2024 ÷ 2023 = {fmt_number(ratio, 2)}, "
+        f"as known on {fmt_date(snapshot)}",
+        f"Deaths confirmed by name, dated {now['label'].replace(' 2024', '')} of each year, in the Mediazona "
+        f"snapshot of {fmt_date(snapshot)}",
+        "heavier means a ratio above 1",
     )
 
 
@@ -254,14 +500,17 @@ def check_event_recorded(claim: pd.Series, ctx: Context) -> Evidence:
     """The event is in data/events.csv on the stated day (or month, when only a month is stated)."""
     events = ctx.events.set_index("event_id")
     event_id = claim["event_id"]
-    if not isinstance(event_id, str) or event_id not in events.index:
+    if not isinstance(event_id, str):
         return Evidence("not checkable", "", "no matching event in data/events.csv")
+    if event_id not in events.index:
+        raise NoData(f"{event_id} not reported yet")
     day, stated = events.at[event_id, "date"], pd.Timestamp(claim["stated_date"])
     same = (day.year, day.month) == (stated.year, stated.month) if stated.day == 1 else abs((day - stated).days) <= 1
     return Evidence(
         "consistent" if same else "not supported by the data",
-        f"{event_id} on {fmt_date(day)}",
-        f"Recorded in data/events.csv from {events.at[event_id, 'source_key']}",
+        f"{events.at[event_id, 'event']}: {fmt_date(day)}",
+        f"Recorded in the events table from {events.at[event_id, 'reported_by']}",
+        "the stated month, or the stated day within one day",
     )
 
 
@@ -277,6 +526,8 @@ CHECKS: dict[str, Callable[[pd.Series, Context], Evidence]] = {
     "kursk_start_date": check_kursk_start_date,
     "surge_gain": check_surge_gain,
     "surge_ratio": check_surge_ratio,
+    "stalemate_year": check_stalemate_year,
+    "place_near_front": check_place_near_front,
     "named_total_bracket": check_named_total_bracket,
     "autumn_heavier": check_autumn_heavier,
     "event_recorded": check_event_recorded,
@@ -285,8 +536,7 @@ CHECKS: dict[str, Callable[[pd.Series, Context], Evidence]] = {
 
 
 def stated_text(claim: pd.Series, ctx: Context) -> str:
-    if not isinstance(claim["figure_id"], str) and pd.isna(claim["stated_date"]):
-        return "(no figure)"
+    """What the claim states, with its qualifier, in the book's words."""
     if isinstance(claim["figure_id"], str):
         fig = figure(ctx.figures, claim["figure_id"])
         unit = {"km2": " km²", "people": " people", "settlements": " settlements", "ratio": " times"}.get(
@@ -295,30 +545,92 @@ def stated_text(claim: pd.Series, ctx: Context) -> str:
         qualifier = "" if fig.qualifier == "unqualified" else f"{fig.qualifier} "
         value = fmt_int(fig.value) if float(fig.value).is_integer() else f"{fig.value:g}"
         return f"{qualifier}{value}{unit}"
+    if isinstance(claim["place_id"], str):
+        return f"the area of {(ctx.place_names or {}).get(claim['place_id'], claim['place_id'])}"
+    if pd.isna(claim["stated_date"]):
+        return "no figure" if claim["check"] == "not_checkable" else "a comparison"
     day = pd.Timestamp(claim["stated_date"])
+    if claim["check"] == "stalemate_year":
+        return f"a stalemate in {day.year}"
     return f"{day:%B %Y}" if day.day == 1 else fmt_date(day)  # a first of the month stands for the month
 
 
+def _quantity(claim: pd.Series, ctx: Context) -> str:
+    """The claim's short name, else what its figure measures (its row's ``quantity``), else the claim."""
+    if isinstance(claim.get("short"), str) and claim["short"]:
+        return claim["short"]
+    if not isinstance(claim["figure_id"], str):
+        return claim["claim"]
+    return str(ctx.figures.set_index("figure_id").at[claim["figure_id"], "quantity"])
+
+
+def evidence(claim: pd.Series, ctx: Context) -> Evidence:
+    """The check's evidence, or 'not checkable' when its data had not been published by then."""
+    if claim["check"] not in CHECKS:
+        raise KeyError(f"claim {claim['claim_id']}: no check named {claim['check']!r} in helpers.analysis.claims")
+    try:
+        return CHECKS[claim["check"]](claim, ctx)
+    except NoData as missing:
+        if ctx.known_on is None:
+            raise
+        return Evidence("not checkable", "", f"As known on {fmt_date(ctx.known_on)}: {missing}")
+
+
 def audit(claims: pd.DataFrame, ctx: Context, chapter: str | None = None) -> pd.DataFrame:
-    """One row per claim: what it states, what the data show, the verdict and why."""
+    """One row per claim: what it states, what the data show, and two verdicts (at publication
+    and with hindsight), with the tolerance and evidence behind the hindsight one."""
     rows = []
     selected = claims if chapter is None else claims.loc[claims["chapter"] == chapter]
     for _, claim in selected.iterrows():
-        if claim["check"] not in CHECKS:
-            raise KeyError(f"claim {claim['claim_id']}: no check named {claim['check']!r} in helpers.analysis.claims")
-        evidence = CHECKS[claim["check"]](claim, ctx)
-        tolerance = claim["tolerance_percent"]
+        now = evidence(claim, ctx)
+        then = evidence(claim, ctx.as_known_on(claim["published"]))
         rows.append(
             {
                 "claim_id": claim["claim_id"],
                 "claim": claim["claim"],
                 "text": claim["text"],
                 "source": claim["source_key"],
+                "published": claim["published"],
                 "stated": stated_text(claim, ctx),
-                "measured": evidence.measured,
-                "tolerance": "" if pd.isna(tolerance) else f"±{fmt_int(tolerance)}%",
-                "verdict": evidence.verdict,
-                "evidence": evidence.explanation,
+                "short": _quantity(claim, ctx),
+                "measured then": then.measured,
+                "verdict then": then.verdict,
+                "measured": now.measured,
+                "tolerance": now.tolerance,
+                "verdict": now.verdict,
+                "evidence": now.explanation,
+                "hindsight changes it": then.verdict != now.verdict,
+                "stated value": figure(ctx.figures, claim["figure_id"]).value
+                if isinstance(claim["figure_id"], str)
+                else None,
+                "strict value": now.strict,
+                "wide value": now.wide,
+                "low": now.low,
+                "high": now.high,
+                "data end": now.data_end,
             }
         )
     return pd.DataFrame(rows).set_index("claim_id")
+
+
+def verdict_label(row: pd.Series) -> str:
+    """One cell for readers: the verdict, and the one as knowable at publication if it differs."""
+    if not row["hindsight changes it"]:
+        return row["verdict"]
+    return f"{row['verdict']} (with hindsight); {row['verdict then']} (as knowable on {fmt_date(row['published'])})"
+
+
+#: The factors by which the sensitivity table scales every tolerance of the rule.
+SCALES = {"halved": 0.5, "as stated": 1.0, "doubled": 2.0}
+
+
+def sensitivity(claims: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    """Each claim's verdict (with hindsight) with every tolerance halved, as stated, and doubled;
+    only claims whose check has a tolerance, and a column saying whether any verdict changes."""
+    rows = []
+    for _, claim in claims.loc[claims["check"].isin(KIND_OF_CHECK)].iterrows():
+        verdicts = {name: evidence(claim, replace(ctx, scale=s)).verdict for name, s in SCALES.items()}
+        rows.append({"claim_id": claim["claim_id"], "claim": claim["claim"], **verdicts})
+    table = pd.DataFrame(rows).set_index("claim_id")
+    table["changes"] = table[list(SCALES)].nunique(axis=1) > 1
+    return table

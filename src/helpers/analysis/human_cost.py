@@ -47,7 +47,7 @@ def daily_rates(monthly_table: pd.DataFrame, snapshot) -> pd.DataFrame:
     rows["days_in_month"] = rows["month"].dt.days_in_month
     rows = rows.loc[rows["days_covered"] == rows["days_in_month"]]
     rows["per_day"] = rows["deaths"].astype(float) / rows["days_in_month"]
-    return rows[["month", "deaths", "days_in_month", "per_day"]].reset_index(drop=True)
+    return rows[["snapshot_date", "month", "deaths", "days_in_month", "per_day"]].reset_index(drop=True)
 
 
 def lag_series(monthly_table: pd.DataFrame, months: list[str]) -> pd.DataFrame:

@@ -33,7 +33,9 @@ def snapshot_on(areas: pd.DataFrame, day) -> pd.Series:
 
 
 def bargaining_ratios(areas: pd.DataFrame, base, days: list) -> pd.DataFrame:
-    """Kursk area held by Ukraine against Russia's net gain in Ukraine since ``base``."""
+    """Kursk area held by Ukraine against two denominators: Russia's net gain in Ukraine since
+    ``base`` (what changed hands in the same period) and the whole area Russia held (what any
+    exchange would be set against). The first flatters Kursk, the second shrinks it: both are shown."""
     start = snapshot_on(areas, base)
     rows = []
     for day in days:
@@ -47,6 +49,8 @@ def bargaining_ratios(areas: pd.DataFrame, base, days: list) -> pd.DataFrame:
                 "russian_gain_km2": gained,
                 "ratio_held": float(snap["kursk_ukraine_held_km2"]) / gained if gained > 0 else None,
                 "ratio_held_or_grey": float(snap["kursk_held_or_grey_km2"]) / gained if gained > 0 else None,
+                "occupied_km2": float(snap["occupied_km2"]),
+                "share_of_occupied_pct": 100 * float(snap["kursk_ukraine_held_km2"]) / float(snap["occupied_km2"]),
             }
         )
     return pd.DataFrame(rows)

@@ -166,3 +166,23 @@ def pace_words(rate: float, reference: float, tolerance: float = 0.05) -> str:
     if abs(rate - reference) <= tolerance * reference:
         return "level with"
     return "above" if rate > reference else "below"
+
+
+def places_against_front(places: pd.DataFrame, status: pd.DataFrame, cut) -> pd.DataFrame:
+    """One row per place the article names: its status and distance to the Russian-held area on
+    each snapshot of ``place_status``; columns after the article's date (``cut``) say hindsight."""
+    from helpers.present.text import fmt_date, fmt_number
+
+    def cell(row) -> str:
+        if row["status"] == "occupied":
+            return "occupied"
+        return f"{row['status']}, {fmt_number(row['distance_km'], 1)} km from the Russian-held area"
+
+    columns = {}
+    for day, rows in status.sort_values("snapshot_date").groupby("snapshot_date", sort=True):
+        label = f"{fmt_date(day)}" + (" (hindsight)" if pd.Timestamp(day) > pd.Timestamp(cut) else "")
+        columns[label] = rows.set_index("place_id").apply(cell, axis=1)
+    table = pd.DataFrame(columns)
+    named = places.set_index("place_id")
+    table.index = [f"{named.at[p, 'name']} ({named.at[p, 'region']})" for p in table.index]
+    return table.rename_axis("place")

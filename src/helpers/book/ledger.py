@@ -30,6 +30,7 @@ import pandas as pd
 from helpers import toc
 from helpers.data import schemas
 from helpers.paths import book_root
+from helpers.present.text import FLOOR_QUALIFIERS, ROUNDED_QUALIFIERS
 
 GLUE_ROLE = re.compile(r"\{glue:text\}`([^`]+)`")
 GLUE_MIME = "application/papermill.record/text/plain"
@@ -123,26 +124,40 @@ class _Lineage:
         return tables, figures
 
 
-def _unit(value: str, context: str) -> str:
-    if DATE.match(value):
+#: Words after a glued number that name its unit, longest first.
+UNIT_WORDS = (("km² a day", "km² per day"), ("km²", "km²"), ("times", "ratio"), ("a day", "per day"))
+
+
+#: The helpers.present.text functions that glue a value under a literal key.
+GLUE_FUNCTIONS = ("glue_text", "glue_figure", "glue_derived")
+
+
+def _unit(value: str, contexts: str | list[str]) -> str:
+    """The unit of a glued value: from its own text (a date, a percentage), else from the words
+    that follow it in the prose (the first use that names one: a range's first end does not)."""
+    number = value
+    for qualifier in (*ROUNDED_QUALIFIERS, *FLOOR_QUALIFIERS):
+        number = number.removeprefix(f"{qualifier} ")
+    if DATE.match(number):
         return "date"
-    if value.endswith("%"):
+    if number.endswith("%"):
         return "percent"
-    following = context.lstrip()
-    for prefix, unit in (("km² a day", "km² per day"), ("km²", "km²"), ("times", "ratio"), ("a day", "per day")):
-        if following.startswith(prefix):
-            return unit
-    return "count or text" if not re.fullmatch(r"[\d,.]+", value) else "number"
+    for context in [contexts] if isinstance(contexts, str) else contexts:
+        following = " ".join(context.split())
+        for prefix, unit in UNIT_WORDS:
+            if following.startswith(prefix):
+                return unit
+    return "count or text" if not re.fullmatch(r"[\d,.]+", number) else "number"
 
 
-def _contexts(notebook) -> dict[str, str]:
-    """The text right after each key's first use in the prose."""
-    found = {}
+def _contexts(notebook) -> dict[str, list[str]]:
+    """The text right after each use of each key in the prose, in order."""
+    found: dict[str, list[str]] = {}
     for cell in notebook.cells:
         if cell.cell_type != "markdown":
             continue
         for match in GLUE_ROLE.finditer(cell.source):
-            found.setdefault(match.group(1), cell.source[match.end() : match.end() + 16].replace("\n", " "))
+            found.setdefault(match.group(1), []).append(cell.source[match.end() : match.end() + 24])
     return found
 
 
@@ -218,11 +233,15 @@ def entries(
             continue
         tree = ast.parse(cell.source)
         lineage.learn(tree)
-        for call in _calls(tree, "glue_text"):
+        calls = sorted(
+            (call for name in GLUE_FUNCTIONS for call in _calls(tree, name)), key=lambda c: (c.lineno, c.col_offset)
+        )
+        for call in calls:
             if not (call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)):
-                raise ValueError(f"{notebook_path}: glue_text needs a literal key so the ledger can trace it")
+                raise ValueError(f"{notebook_path}: glue calls need a literal key so the ledger can trace it")
             key = call.args[0].value
-            tables, figures = lineage.resolve(call.args[1]) if len(call.args) > 1 else (set(), set())
+            inputs = ast.Tuple(elts=[*call.args[1:], *(k.value for k in call.keywords)], ctx=ast.Load())
+            tables, figures = lineage.resolve(inputs)
             value = values.get(key)
             if value is None:
                 raise ValueError(f"{notebook_path}: glue_text({key!r}) has no glued value (re-execute the notebook)")
@@ -230,7 +249,7 @@ def entries(
                 {
                     "key": key,
                     "value": value,
-                    "unit": _unit(value, contexts.get(key, "")),
+                    "unit": _unit(value, contexts.get(key, [])),
                     "page": page,
                     "chapter": title,
                     "tables": sorted(tables),

@@ -52,6 +52,7 @@ NO_LICENCE = {
 LICENCES = {
     "deepstate_areas": DEEPSTATE_TERMS,
     "deepstate_changes": DEEPSTATE_TERMS,
+    "place_status": DEEPSTATE_TERMS,
     "isw_areas": NO_LICENCE,
 }
 

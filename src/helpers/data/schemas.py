@@ -220,6 +220,7 @@ RAW_ROLES = ("snapshot", "series", "manifest", "licence", "text")
 CLAIM_TEXTS = ("write-up 000", "write-up 001", "both write-ups", "further report")
 #: Checks that test a statement with no figure or date of its own (see helpers.analysis.claims).
 CHECKS_WITHOUT_SUBJECT = ("not_checkable", "autumn_heavier")
+#: Tolerances are not data: one rule in helpers.analysis.claims decides them (no per-row column).
 #: The chapters (the "Chapters" part of _toc.yml), by file name: a claim is audited in one of them.
 CLAIM_CHAPTERS = tuple(Path(page.docname).name for page in toc.part(PROJECT_ROOT, "Chapters"))
 
@@ -231,14 +232,22 @@ class _ClaimFields(pa.DataFrameModel):
     chapter: Series[str] = pa.Field(isin=CLAIM_CHAPTERS, description="Chapter that audits the claim")
     text: Series[str] = pa.Field(isin=CLAIM_TEXTS, description="Which source text makes it")
     claim: Series[str] = pa.Field(str_length={"min_value": 10}, description="The claim, paraphrased (not quoted)")
+    short: Series[str] = pa.Field(
+        nullable=True,
+        str_length={"max_value": 32},
+        description="A few words naming the claim in charts, if shown in one",
+    )
     figure_id: Series[str] = pa.Field(nullable=True, description="The sourced figure that states it, if any")
     stated_date: Series[pd.Timestamp] = _date_field("Date the claim states, if it is about a date", True)
     event_id: Series[str] = pa.Field(
         nullable=True, str_matches=IDENTIFIER, description="The event in data/events.csv it refers to, if any"
     )
+    place_id: Series[str] = pa.Field(
+        nullable=True, str_matches=IDENTIFIER, description="The place in data/places.csv it is about, if any"
+    )
     check: Series[str] = pa.Field(str_matches=CHECK_NAME, description="Name of the check in helpers.analysis.claims")
-    tolerance_percent: Series[float] = pa.Field(nullable=True, ge=0, le=100, description="Allowed relative difference")
     source_key: Series[str] = pa.Field(description="BibTeX key of the text")
+    published: Series[pd.Timestamp] = _date_field("Publication date of that text: the day 'as knowable' verdicts use")
     note: Series[str] = pa.Field(nullable=True, description="What the check can and cannot show")
 
 
@@ -251,7 +260,12 @@ class Claim(_ClaimFields):
 
     @pa.dataframe_check(name="figure_id or stated_date set, unless the check needs neither")
     def _has_subject(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["figure_id"].notna() | df["stated_date"].notna() | df["check"].isin(CHECKS_WITHOUT_SUBJECT)
+        return (
+            df["figure_id"].notna()
+            | df["stated_date"].notna()
+            | df["place_id"].notna()
+            | df["check"].isin(CHECKS_WITHOUT_SUBJECT)
+        )
 
     class Config:
         strict = True
@@ -600,15 +614,37 @@ class ForeignKey:
         return f"{self.column} exists as {self.target_column} in {where}"
 
 
+class _PlaceStatusFields(pa.DataFrameModel):
+    """The columns of :class:`PlaceStatus`, in file order."""
+
+    place_id: Series[str] = pa.Field(str_matches=IDENTIFIER, description="The place (data/places.csv)")
+    snapshot_date: Series[pd.Timestamp] = _date_field("Kyiv-local date of the DeepStateMap snapshot")
+    status: Series[str] = pa.Field(
+        isin=("occupied", "grey zone", "held by Ukraine"), description="DeepStateMap class at the place's point"
+    )
+    distance_km: Series[float] = pa.Field(ge=0, description="Distance to the Russian-held area, km (0 inside it)")
+
+
+class PlaceStatus(_DerivedProvenance, _PlaceStatusFields):
+    """The article's places against the front line on key dates (table place_status)."""
+
+    @pa.dataframe_check(name="distance_km is 0 exactly when the place is occupied")
+    def _inside(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df["distance_km"] == 0) == (df["status"] == "occupied")
+
+
 FIGURE_TABLES = ("territory", "kursk", "casualties")
 
 #: Every reference between tables, declared once.
 FOREIGN_KEYS = (
     ForeignKey("claims", "figure_id", FIGURE_TABLES, "figure_id"),
     ForeignKey("claims", "event_id", ("events",), "event_id"),
+    ForeignKey("claims", "place_id", ("places",), "place_id"),
     ForeignKey("deepstate_changes", "start_date", ("deepstate_areas",), "snapshot_date"),
     ForeignKey("deepstate_changes", "end_date", ("deepstate_areas",), "snapshot_date"),
     ForeignKey("mz_period_counts", "snapshot_date", ("mz_monthly",), "snapshot_date"),
+    ForeignKey("place_status", "place_id", ("places",), "place_id"),
+    ForeignKey("place_status", "snapshot_date", ("deepstate_areas",), "snapshot_date"),
 )
 
 #: Columns whose values must be unique across several tables (a claim names a figure by id alone).
@@ -619,6 +655,7 @@ PRIMARY_KEYS = {
     "mz_monthly": ["snapshot_date", "month"],
     "mz_period_counts": ["period_id", "snapshot_date"],
     "source_paragraphs": ["text", "paragraph"],
+    "place_status": ["place_id", "snapshot_date"],
 }
 
 TABLES.update(
@@ -650,6 +687,10 @@ TABLES.update(
         "source_paragraphs": (
             SourceParagraph,
             "Derived: paragraph hashes of the two source write-ups, to find repetition (make derive)",
+        ),
+        "place_status": (
+            PlaceStatus,
+            "Derived: the article's places against DeepStateMap's front line on key dates (make derive)",
         ),
         "gs_monthly_claims": (
             GsMonthlyClaim,

@@ -61,6 +61,19 @@ def figure(table: pd.DataFrame, figure_id: str) -> Figure:
     )
 
 
+#: The event in data/events.csv that dates the article the book checks.
+ARTICLE_EVENT = "bbc_article_published"
+
+
+def article_date_from(events: pd.DataFrame) -> pd.Timestamp:
+    """The article's publication date, from a validated events table: the line between what
+    was knowable when it appeared and hindsight."""
+    rows = events.loc[events["event_id"] == ARTICLE_EVENT, "date"]
+    if len(rows) != 1:
+        raise KeyError(f"data/events.csv: no single row with event_id {ARTICLE_EVENT!r} dates the article")
+    return pd.Timestamp(rows.iloc[0])
+
+
 def ratio(numerator: Figure, denominator: Figure) -> float:
     """numerator / denominator, refusing to divide figures of different units."""
     if numerator.unit != denominator.unit:

@@ -90,6 +90,7 @@ DERIVED_TABLES = (
     "mz_headline_totals",
     "gs_monthly_claims",
     "source_paragraphs",
+    "place_status",
 )
 
 
@@ -114,15 +115,23 @@ def _day(value) -> str:
     return pd.Timestamp(value).date().isoformat()
 
 
-def deepstate_tables(inputs: Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Areas per snapshot, and changes per month and window."""
+def read_deepstate(inputs: Inputs) -> tuple[dict[str, deepstate.Snapshot], dict[str, pd.Series]]:
+    """Every pinned snapshot parsed (by input id), and each snapshot's pin by the date it was taken for."""
     snapshots: dict[str, deepstate.Snapshot] = {}
     by_wanted: dict[str, pd.Series] = {}
-    rows = []
     for _, pin in inputs.rows("deepstatemap", "snapshot").iterrows():
-        snapshot = deepstate.parse_snapshot(inputs.read(pin["input_id"]))
-        snapshots[pin["input_id"]] = snapshot
+        snapshots[pin["input_id"]] = deepstate.parse_snapshot(inputs.read(pin["input_id"]))
         by_wanted[_day(pin["wanted_date"])] = pin
+    return snapshots, by_wanted
+
+
+def deepstate_tables(
+    snapshots: dict[str, deepstate.Snapshot], by_wanted: dict[str, pd.Series]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Areas per snapshot, and changes per month and window."""
+    rows = []
+    for pin in by_wanted.values():
+        snapshot = snapshots[pin["input_id"]]
         rows.append(
             {
                 "snapshot_date": _day(pin["snapshot_date"]),
@@ -163,6 +172,51 @@ def deepstate_tables(inputs: Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
                 }
             )
     return areas, pd.DataFrame(changes)
+
+
+PLACE_METHOD = (
+    "Town's GeoNames point against the unioned polygons of the snapshot in "
+    f"{deepstate.EQUAL_AREA_NAME}: status from the class containing it, distance to the occupied area"
+)
+
+
+def place_status_table(snapshots: dict[str, deepstate.Snapshot], by_wanted: dict[str, pd.Series]) -> pd.DataFrame:
+    """Each place the article names, against the front: on the article's date, at each month end
+    after it and in the last snapshot (its status, and its distance to the Russian-held area)."""
+    import shapely
+
+    from helpers.data.load import load
+    from helpers.data.sourced import article_date_from
+
+    cut = article_date_from(load("events"))
+    days = [cut.date().isoformat()]
+    days += [p.to_timestamp(how="end").date().isoformat() for p in pd.period_range(cut, max(by_wanted), freq="M")]
+    days.append(max(by_wanted))
+    pins = {}
+    for day in days:
+        pin = _on_or_before(by_wanted, day)
+        pins[pin["input_id"]] = pin
+    rows = []
+    for _, place in load("places").iterrows():
+        point = deepstate.to_equal_area(shapely.Point(place["longitude"], place["latitude"]))
+        for input_id, pin in sorted(pins.items(), key=lambda item: item[1]["snapshot_date"]):
+            snapshot = snapshots[input_id]
+            if snapshot.occupied.contains(point):
+                status = "occupied"
+            elif snapshot.occupied_or_grey.contains(point):
+                status = "grey zone"
+            else:
+                status = "held by Ukraine"
+            rows.append(
+                {
+                    "place_id": place["place_id"],
+                    "snapshot_date": _day(pin["snapshot_date"]),
+                    "status": status,
+                    "distance_km": round(snapshot.occupied.distance(point) / 1000, 1),
+                    **_provenance(pin, PLACE_METHOD),
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def _on_or_before(by_wanted: dict[str, pd.Series], day: str) -> pd.Series:
@@ -315,7 +369,8 @@ def derive(shared: Path, out: Path, download: Path | None = None) -> dict[str, s
     """
     inputs = Inputs(Path(shared).parent, download=download)
     inputs.check()
-    areas, changes = deepstate_tables(inputs)
+    snapshots, by_wanted = read_deepstate(inputs)
+    areas, changes = deepstate_tables(snapshots, by_wanted)
     mz_monthly, mz_periods, mz_headline = mediazona_tables(inputs)
     texts = {
         "deepstate_areas": _csv_text(areas),
@@ -326,6 +381,7 @@ def derive(shared: Path, out: Path, download: Path | None = None) -> dict[str, s
         "mz_headline_totals": _csv_text(mz_headline),
         "gs_monthly_claims": _csv_text(general_staff_table(inputs)),
         "source_paragraphs": _csv_text(source_paragraphs(inputs)),
+        "place_status": _csv_text(place_status_table(snapshots, by_wanted)),
     }
     out.mkdir(parents=True, exist_ok=True)
     for table, text in texts.items():

@@ -25,6 +25,8 @@ import json
 import altair as alt
 import pandas as pd
 
+from helpers.present.text import fmt_date
+
 WIDTH = 560  # the PDF's width; on the web a chart fills its container (see book_renderer)
 
 #: Okabe and Ito's palette for colour-blind readers (2008), most distinct colours first; line
@@ -72,6 +74,43 @@ def _event_labels(marks: pd.DataFrame) -> alt.Chart:
         .mark_text(align="left", baseline="middle", dx=3, fontSize=10, color=INK)
         .encode(x="date:T", y=alt.Y("label_y:Q", scale=None), text="label:N")
     )
+
+
+#: How a chart marks data dated after the article (see helpers.analysis.hindsight).
+HINDSIGHT_NAME = "hindsight"
+
+
+def hindsight_label(cut) -> str:
+    return f"Hindsight: after the article ({fmt_date(cut)})"
+
+
+def _hindsight_band(cut, end, height: int) -> list[alt.Chart]:
+    """A shaded band, labelled at its foot, over dates after ``cut`` (nothing if ``end`` is not after it).
+
+    Every time chart takes the article's date as ``cut`` and calls this, so data the article's
+    authors could not see is marked on the web and in the PDF alike.
+    """
+    cut, end = pd.Timestamp(cut), pd.Timestamp(end)
+    if end <= cut:
+        return []
+    band = pd.DataFrame(
+        {"start": [cut.strftime("%Y-%m-%d")], "end": [end.strftime("%Y-%m-%d")], "label": [hindsight_label(cut)]}
+    )
+    rect = (
+        alt.Chart(band, name=HINDSIGHT_NAME)
+        .mark_rect(color=INK, opacity=0.1)
+        .encode(x="start:T", x2="end:T", tooltip=[alt.Tooltip("label:N", title="Shaded")])
+    )
+    text = (
+        alt.Chart(band)
+        .mark_text(align="left", baseline="bottom", dx=3, dy=-3, fontSize=10, color=INK)
+        .encode(x="start:T", y=alt.value(height), text=alt.value("Hindsight →"))
+    )
+    return [rect, text]
+
+
+def _latest(*dates) -> pd.Timestamp:
+    return max(pd.Timestamp(pd.Series(d).max()) for d in dates)
 
 
 def _web_config() -> dict:
@@ -182,9 +221,12 @@ def _shown(function):
 
 
 @_shown
-def monthly_net_change(months: pd.DataFrame) -> alt.Chart:
-    """Bars of net monthly change in Russian-held area, coloured by year."""
+def monthly_net_change(months: pd.DataFrame, *, cut) -> alt.Chart:
+    """Bars of net monthly change in Russian-held area, coloured by year; months that end after
+    the article (``cut``) are drawn faint and labelled as hindsight."""
     data = months[["month", "year", "label", "start_date", "end_date", "net_km2", "gained_km2", "lost_km2"]].copy()
+    known = f"Known by {fmt_date(cut)}"
+    data["when"] = [hindsight_label(cut) if d > pd.Timestamp(cut) else known for d in data["end_date"]]
     for column in ("start_date", "end_date"):
         data[column] = data[column].dt.strftime("%Y-%m-%d")
     return (
@@ -194,8 +236,15 @@ def monthly_net_change(months: pd.DataFrame) -> alt.Chart:
             x=alt.X("month:O", title="Month", axis=alt.Axis(labelAngle=-60)),
             y=alt.Y("net_km2:Q", title="Net change in Russian-held area (km²)"),
             color=alt.Color("year:N", title="Year", legend=alt.Legend(orient="bottom")),
+            opacity=alt.Opacity(
+                "when:N",
+                title="",
+                scale=alt.Scale(domain=[known, hindsight_label(cut)], range=[1.0, 0.35]),
+                legend=alt.Legend(orient="bottom"),
+            ),
             tooltip=[
                 alt.Tooltip("label:N", title="Month"),
+                alt.Tooltip("when:N", title="Data"),
                 alt.Tooltip("net_km2:Q", title="Net change (km²)", format=",.0f"),
                 alt.Tooltip("gained_km2:Q", title="Taken by Russia (km²)", format=",.0f"),
                 alt.Tooltip("lost_km2:Q", title="Regained by Ukraine (km²)", format=",.0f"),
@@ -210,14 +259,17 @@ def monthly_net_change(months: pd.DataFrame) -> alt.Chart:
             description=(
                 "Bar chart of the net change in the area of Ukraine held by Russia each month from "
                 "January 2023 to January 2025, measured from DeepStateMap snapshots. Bars below zero "
-                "are months in which Ukraine regained more than Russia took."
+                "are months in which Ukraine regained more than Russia took. Months ending after "
+                f"the article ({fmt_date(cut)}) are drawn faint: hindsight."
             ),
         )
     )
 
 
 @_shown
-def cumulative_change(series: pd.DataFrame, start_label: str, reported: pd.DataFrame | None = None) -> alt.LayerChart:
+def cumulative_change(
+    series: pd.DataFrame, start_label: str, reported: pd.DataFrame | None = None, *, cut
+) -> alt.LayerChart:
     """Lines of change since a start date in each measurement, with reported figures as points."""
     data = series.assign(day=series["date"].dt.strftime("%Y-%m-%d"))
     lines = (
@@ -234,7 +286,7 @@ def cumulative_change(series: pd.DataFrame, start_label: str, reported: pd.DataF
             ],
         )
     )
-    layers = [lines]
+    layers = [*_hindsight_band(cut, series["date"].max(), 320), lines]
     if reported is not None and len(reported):
         points = (
             alt.Chart(reported.assign(day=reported["date"].dt.strftime("%Y-%m-%d")))
@@ -258,12 +310,17 @@ def cumulative_change(series: pd.DataFrame, start_label: str, reported: pd.DataF
             f"Line chart of the cumulative change in Russian-held area since {start_label}, measured "
             "from DeepStateMap snapshots (with and without the grey zone) and from ISW map layers, each "
             "with its own colour and dash; a diamond marks the figure ISW reported to BBC News."
+            + (
+                f" Dates after the article ({fmt_date(cut)}) are shaded as hindsight."
+                if series["date"].max() > pd.Timestamp(cut)
+                else f" Every snapshot shown predates the article ({fmt_date(cut)})."
+            )
         ),
     )
 
 
 @_shown
-def held_area_timeline(series: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChart:
+def held_area_timeline(series: pd.DataFrame, events: pd.DataFrame, *, cut) -> alt.LayerChart:
     """Kursk area over time in two readings, with dated events as labelled vertical rules."""
     data = series.assign(day=series["date"].dt.strftime("%Y-%m-%d"))
     lines = (
@@ -293,20 +350,22 @@ def held_area_timeline(series: pd.DataFrame, events: pd.DataFrame) -> alt.LayerC
             ],
         )
     )
-    return alt.layer(lines, rules, _event_labels(marks)).properties(
+    band = _hindsight_band(cut, _latest(series["date"], events["date"]), 340)
+    return alt.layer(*band, lines, rules, _event_labels(marks)).properties(
         width=WIDTH,
         height=340,
         title="Area of Kursk region held by Ukraine, DeepStateMap",
         description=(
             "Line chart of the area of Russia's Kursk region that DeepStateMap marked as held by Ukraine, "
             "and held or grey zone, from the incursion to January 2025, with dashed vertical lines for "
-            "the incursion, the peak, the reported Russian recapture and the US decisions of November 2024."
+            "the incursion, the peak, the reported Russian recapture and the US decisions of November 2024. "
+            f"Dates after the article ({fmt_date(cut)}) are shaded as hindsight."
         ),
     )
 
 
 @_shown
-def headline_totals(headlines: pd.DataFrame, reported: pd.DataFrame) -> alt.LayerChart:
+def headline_totals(headlines: pd.DataFrame, reported: pd.DataFrame, *, cut) -> alt.LayerChart:
     """Mediazona's published totals as a step line, with reported figures as points."""
     data = headlines.assign(day=headlines["as_of"].dt.strftime("%Y-%m-%d"))
     line = (
@@ -334,31 +393,41 @@ def headline_totals(headlines: pd.DataFrame, reported: pd.DataFrame) -> alt.Laye
             ],
         )
     )
-    return alt.layer(line, points).properties(
+    band = _hindsight_band(cut, _latest(headlines["as_of"], reported["as_of"]), 300)
+    return alt.layer(*band, line, points).properties(
         width=WIDTH,
         height=300,
         title="Russian military deaths confirmed by name: published totals",
         description=(
             "Step line of Mediazona's published total of Russian military deaths confirmed by name, "
-            "with diamonds for the totals reported in the press in October and November 2024."
+            "with diamonds for the totals reported in the press in October and November 2024. "
+            f"Dates after the article ({fmt_date(cut)}) are shaded as hindsight."
         ),
     )
 
 
 @_shown
-def deaths_per_day(rates: pd.DataFrame) -> alt.Chart:
-    """Lines of deaths per day by month of death, one per snapshot the count is as known in."""
-    data = rates.assign(month_label=rates["month"].dt.strftime("%B %Y"))
+def deaths_per_day(rates: pd.DataFrame, *, cut) -> alt.Chart:
+    """Lines of deaths per day by month of death, one per snapshot (``snapshot_date``) the count
+    is as known on; a snapshot after the article (``cut``) is labelled as hindsight."""
+    data = rates.assign(
+        month_label=rates["month"].dt.strftime("%B %Y"),
+        **{
+            "as known on": [
+                f"{fmt_date(d)} (hindsight)" if d > pd.Timestamp(cut) else fmt_date(d) for d in rates["snapshot_date"]
+            ]
+        },
+    )
     return (
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
             x=alt.X("month:T", title="Month of death"),
             y=alt.Y("per_day:Q", title="Deaths confirmed by name per day (people)"),
-            **_series("as known in:N", "Count as known in"),
+            **_series("as known on:N", "Count as known on"),
             tooltip=[
                 alt.Tooltip("month_label:N", title="Month"),
-                alt.Tooltip("as known in:N"),
+                alt.Tooltip("as known on:N"),
                 alt.Tooltip("per_day:Q", title="Per day", format=",.0f"),
                 alt.Tooltip("deaths:Q", title="In the month", format=","),
             ],
@@ -369,18 +438,20 @@ def deaths_per_day(rates: pd.DataFrame) -> alt.Chart:
             title="Deaths confirmed by name per day, by month of death",
             description=(
                 "Line chart of Russian military deaths confirmed by name per day, by month of death, "
-                "as known in November 2024 and as known in the latest snapshot; the later count is much "
-                "higher for recent months because names are added long after a death."
+                "as known in November 2024 and as known in the latest snapshot (hindsight, after the article "
+                f"of {fmt_date(cut)}); the later count is much higher for recent months because names are "
+                "added long after a death."
             ),
         )
     )
 
 
 @_shown
-def reporting_lag(lag: pd.DataFrame) -> alt.Chart:
-    """Lines of the count for fixed months of death across the snapshots that followed."""
+def reporting_lag(lag: pd.DataFrame, *, cut) -> alt.LayerChart:
+    """Lines of the count for fixed months of death across the snapshots that followed; snapshots
+    after the article (``cut``) are shaded as hindsight."""
     data = lag.assign(snapshot=lag["snapshot_date"].dt.strftime("%Y-%m-%d"))
-    return (
+    lines = (
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
@@ -393,26 +464,29 @@ def reporting_lag(lag: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("deaths:Q", title="Deaths", format=","),
             ],
         )
-        .properties(
-            width=WIDTH,
-            height=300,
-            title="Reporting lag: the count for the same months kept rising",
-            description=(
-                "Line chart of the number of deaths confirmed by name for several fixed months of death, "
-                "as known in each later Mediazona snapshot, showing counts rising for many months."
-            ),
-        )
+    )
+    return alt.layer(*_hindsight_band(cut, lag["snapshot_date"].max(), 300), lines).properties(
+        width=WIDTH,
+        height=300,
+        title="Reporting lag: the count for the same months kept rising",
+        description=(
+            "Line chart of the number of deaths confirmed by name for several fixed months of death, "
+            "as known in each later Mediazona snapshot, showing counts rising for many months. "
+            f"Snapshots after the article ({fmt_date(cut)}) are shaded as hindsight."
+        ),
     )
 
 
 @_shown
-def general_staff_claims(claims: pd.DataFrame) -> alt.Chart:
-    """Bars of the General Staff's claimed losses per day by month, labelled as claims."""
+def general_staff_claims(claims: pd.DataFrame, *, cut) -> alt.LayerChart:
+    """Bars of the General Staff's claimed losses per day by month, labelled as claims; months after
+    the article (``cut``) are shaded as hindsight."""
     data = claims.assign(
         per_day=claims["claimed_in_month"] / claims["days_covered"],
         month_label=claims["month"].dt.strftime("%B %Y"),
     )
-    return (
+    end = (claims["month"].max() + pd.offsets.MonthEnd(0)) if len(claims) else cut
+    bars = (
         alt.Chart(data)
         .mark_bar(color=PALETTE[1])
         .encode(
@@ -424,55 +498,55 @@ def general_staff_claims(claims: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("claimed_in_month:Q", title="Claimed in month", format=","),
             ],
         )
-        .properties(
-            width=WIDTH,
-            height=260,
-            title="Claimed by Ukraine's General Staff: Russian personnel losses per day (killed and wounded)",
-            description=(
-                "Bar chart of the Russian personnel losses, killed and wounded together, that Ukraine's "
-                "General Staff claimed per day in each month. A claim by one side of the war, not a count."
-            ),
-        )
+    )
+    return alt.layer(*_hindsight_band(cut, end, 260), bars).properties(
+        width=WIDTH,
+        height=260,
+        title="Claimed by Ukraine's General Staff: Russian personnel losses per day (killed and wounded)",
+        description=(
+            "Bar chart of the Russian personnel losses, killed and wounded together, that Ukraine's "
+            "General Staff claimed per day in each month. A claim by one side of the war, not a count. "
+            f"Dates after the article ({fmt_date(cut)}) are shaded as hindsight."
+        ),
     )
 
 
 @_shown
-def control_share(shares: pd.DataFrame) -> alt.Chart:
-    """Stacked area: share of Ukraine occupied before and since 24 Feb 2022."""
-    long = shares.melt(
-        id_vars="date", value_vars=["before_2022_pct", "since_2022_pct"], var_name="part", value_name="pct"
-    )
-    long["part"] = long["part"].map(
-        {"before_2022_pct": "Occupied before 24 Feb 2022", "since_2022_pct": "Occupied since 24 Feb 2022"}
-    )
-    long["day"] = long["date"].dt.strftime("%Y-%m-%d")
-    return (
-        alt.Chart(long)
-        .mark_area()
+def control_share(shares: pd.DataFrame, *, start, cut) -> alt.LayerChart:
+    """Line of the change, in percentage points, of the share of Ukraine held by Russia since
+    ``start``: the level (nearly a fifth) is in the text; a chart from zero would hide the change."""
+    start = pd.Timestamp(start)
+    base = shares.loc[shares["date"] <= start].sort_values("date").iloc[-1]
+    data = shares.loc[shares["date"] >= base["date"], ["date", "total_pct"]].copy()
+    data["change_pp"] = data["total_pct"] - base["total_pct"]
+    data["day"] = data["date"].dt.strftime("%Y-%m-%d")
+    line = (
+        alt.Chart(data)
+        .mark_line(point=True, color=PALETTE[0])
         .encode(
             x=alt.X("date:T", title="Date"),
-            y=alt.Y("pct:Q", stack=True, title="Share of Ukraine's area (%)"),
-            color=alt.Color("part:N", title="", legend=alt.Legend(orient="bottom")),
+            y=alt.Y("change_pp:Q", title=f"Change since {fmt_date(base['date'])} (percentage points)"),
             tooltip=[
-                alt.Tooltip("part:N"),
                 alt.Tooltip("day:N", title="Snapshot"),
-                alt.Tooltip("pct:Q", title="%", format=".2f"),
+                alt.Tooltip("total_pct:Q", title="Share held (%)", format=".2f"),
+                alt.Tooltip("change_pp:Q", title="Change (points)", format="+.2f"),
             ],
         )
-        .properties(
-            width=WIDTH,
-            height=280,
-            title="Share of Ukraine under Russian occupation, DeepStateMap",
-            description=(
-                "Stacked area chart of the share of Ukraine's internationally recognised area held by Russia, "
-                "split into land occupied before and since 24 February 2022, from December 2022 to January 2025."
-            ),
-        )
+    )
+    return alt.layer(*_hindsight_band(cut, data["date"].max(), 280), line).properties(
+        width=WIDTH,
+        height=280,
+        title="Change in the share of Ukraine held by Russia, DeepStateMap",
+        description=(
+            "Line chart of the change, in percentage points, in the share of Ukraine's internationally "
+            f"recognised area held by Russia since {fmt_date(base['date'])}, from DeepStateMap snapshots. "
+            f"Dates after the article ({fmt_date(cut)}) are shaded as hindsight."
+        ),
     )
 
 
 @_shown
-def weekly_change_with_events(weekly: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChart:
+def weekly_change_with_events(weekly: pd.DataFrame, events: pd.DataFrame, *, cut) -> alt.LayerChart:
     """Bars of Russian net gain per day between snapshots, with dated decisions as rules."""
     data = weekly.assign(span=weekly["from"].dt.strftime("%Y-%m-%d") + " to " + weekly["to"].dt.strftime("%Y-%m-%d"))
     bars = (
@@ -499,13 +573,139 @@ def weekly_change_with_events(weekly: pd.DataFrame, events: pd.DataFrame) -> alt
         .mark_rule(strokeDash=[4, 3], color=INK)
         .encode(x="date:T", tooltip=[alt.Tooltip("day:N", title="Date"), alt.Tooltip("event:N", title="Event")])
     )
-    return alt.layer(bars, rules, _event_labels(marks)).properties(
+    band = _hindsight_band(cut, _latest(weekly["to"], events["date"]), 280)
+    return alt.layer(*band, bars, rules, _event_labels(marks)).properties(
         width=WIDTH,
         height=280,
         title="Russian gains between snapshots, and the decisions of November 2024",
         description=(
             "Bar chart of the net change per day in the area of Ukraine held by Russia between consecutive "
             "DeepStateMap snapshots from September 2024 to January 2025, with dashed lines marking the US "
-            "election, the ATACMS decisions, the mines decision and the inauguration."
+            "election, the ATACMS decisions, the mines decision and the inauguration. "
+            f"Dates after the article ({fmt_date(cut)}) are shaded as hindsight."
+        ),
+    )
+
+
+VERDICT_ORDER = ["consistent", "depends on definition", "not supported by the data", "contradicted", "not checkable"]
+
+
+@_shown
+def verdict_summary(audit: pd.DataFrame, *, cut) -> alt.LayerChart:
+    """Counts of verdicts, as knowable when each claim was published and with hindsight, side by
+    side and labelled with their counts (no colour needed to read them)."""
+    then_label = "As knowable when published"
+    now_label = f"{hindsight_label(cut).split(':')[0]}: all data"
+    counts = pd.concat(
+        [
+            audit["verdict then"]
+            .value_counts()
+            .rename_axis("verdict")
+            .reset_index(name="claims")
+            .assign(when=then_label),
+            audit["verdict"].value_counts().rename_axis("verdict").reset_index(name="claims").assign(when=now_label),
+        ],
+        ignore_index=True,
+    )
+    base = alt.Chart(counts).encode(
+        y=alt.Y("verdict:N", title=None, sort=VERDICT_ORDER, axis=alt.Axis(labelLimit=220)),
+        yOffset=alt.YOffset("when:N", sort=[then_label, now_label]),
+        x=alt.X("claims:Q", title="Claims", axis=alt.Axis(tickMinStep=1)),
+        tooltip=[alt.Tooltip("verdict:N"), alt.Tooltip("when:N", title="Verdict"), alt.Tooltip("claims:Q")],
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color(
+            "when:N",
+            title=None,
+            sort=[then_label, now_label],
+            scale=alt.Scale(range=PALETTE[:2]),
+            legend=alt.Legend(orient="bottom"),
+        ),
+    )
+    labels = base.mark_text(align="left", dx=3, fontSize=10, color=INK).encode(text="claims:Q")
+    return alt.layer(bars, labels).properties(
+        width=WIDTH,
+        height=alt.Step(12),
+        title="Verdicts on the claims, when published and with hindsight",
+        description=(
+            f"Bar chart counting the {len(audit)} claims by verdict, twice: with only the data published by the "
+            "day each claim appeared, and with all data (hindsight, including data after the article of "
+            f"{fmt_date(cut)}). Each bar is labelled with its count."
+        ),
+    )
+
+
+@_shown
+def claims_overview(audit: pd.DataFrame, *, cut) -> alt.LayerChart:
+    """Each graded area claim's measurements as a percentage of the stated figure, with the range
+    the tolerance rule accepts: where the sources' figures stand against the map."""
+    rows = audit.loc[
+        audit["strict value"].notna() & audit["stated value"].notna() & audit["stated"].str.contains("km²")
+    ]
+    long = []
+    for _, row in rows.iterrows():
+        label = f"{row['short']}: {row['stated']}"
+        after = pd.Timestamp(row["data end"]) > pd.Timestamp(cut)
+        for name, column in (("Strict reading (held, or net)", "strict value"), ("Wide reading", "wide value")):
+            if pd.isna(row[column]):
+                continue
+            long.append(
+                {
+                    "claim": label,
+                    "reading": name + (" (hindsight)" if after else ""),
+                    "percent": 100 * row[column] / row["stated value"],
+                    "low": 100 * row["low"] / row["stated value"],
+                    "high": 100 * row["high"] / row["stated value"] if pd.notna(row["high"]) else None,
+                    "verdict": row["verdict"],
+                    "data": f"to {fmt_date(row['data end'])}" + (" (hindsight)" if after else ""),
+                }
+            )
+    data = pd.DataFrame(long)
+    data["high_shown"] = data["high"].fillna(data[["percent", "low", "high"]].max().max())  # a floor: to the edge
+    y = alt.Y("claim:N", title=None, sort=None, axis=alt.Axis(labelLimit=240))
+    ranges = (
+        alt.Chart(data.drop_duplicates("claim"))
+        .mark_bar(color=INK, opacity=0.15, height=10)
+        .encode(
+            y=y,
+            x=alt.X("low:Q", title="Measured, as % of the stated figure"),
+            x2="high_shown:Q",
+            tooltip=[alt.Tooltip("claim:N"), alt.Tooltip("low:Q", title="Accepted from (%)", format=".0f")],
+        )
+    )
+    stated = alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(color=INK, strokeDash=[4, 3]).encode(x="x:Q")
+    points = (
+        alt.Chart(data)
+        .mark_point(size=90, filled=True)
+        .encode(
+            y=y,
+            x="percent:Q",
+            color=alt.Color(
+                "reading:N",
+                title=None,
+                scale=alt.Scale(range=PALETTE),
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=320),
+            ),
+            shape=alt.Shape("reading:N", title=None, legend=alt.Legend(orient="bottom", columns=1, labelLimit=320)),
+            tooltip=[
+                alt.Tooltip("claim:N"),
+                alt.Tooltip("reading:N"),
+                alt.Tooltip("percent:Q", title="% of stated", format=".0f"),
+                alt.Tooltip("verdict:N"),
+                alt.Tooltip("data:N", title="Data"),
+            ],
+        )
+    )
+    return alt.layer(ranges, stated, points).properties(
+        width=WIDTH,
+        height=alt.Step(26),
+        title="The sources' area figures against the map",
+        description=(
+            "Dot plot: for each area figure the sources stated, DeepStateMap's strict and wide measurements as a "
+            "percentage of it, over a grey band showing the range the book's tolerance rule accepts; the dashed "
+            "line is the stated figure (100%). Points whose data run past the article "
+            f"({fmt_date(cut)}) are labelled hindsight. "
+            + "; ".join(f"{r['claim']}: {r['verdict']}" for _, r in data.drop_duplicates("claim").iterrows())
+            + "."
         ),
     )

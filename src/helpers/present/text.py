@@ -88,3 +88,45 @@ def glued_table(keys: list[str] | None = None) -> pd.DataFrame:
     """What this kernel has glued (or the given keys), as a table: key and text shown."""
     keys = list(GLUED) if keys is None else keys
     return pd.DataFrame({"key": keys, "shown as": [GLUED[k] for k in keys]})
+
+
+#: Qualifiers a figure can carry in data/ (the schema's list) and how a derived figure inherits them.
+ROUNDED_QUALIFIERS = ("about", "nearly", "almost")
+FLOOR_QUALIFIERS = ("more than", "at least")
+
+
+def qualified(text: str, qualifier: str) -> str:
+    """The formatted value with its qualifier in front: ('2,700', 'about') -> 'about 2,700'."""
+    return text if qualifier == "unqualified" else f"{qualifier} {text}"
+
+
+def derived_qualifier(*qualifiers: str) -> str:
+    """The qualifier of a figure computed from others (a ratio, share, rate or difference).
+
+    Exact inputs give an exact result. Anything else gives 'about': a floor does not survive
+    division or subtraction (more than 1,000 of about 2,700 is not 'more than' any share), and
+    rounding carries through. A floor divided by an exact number stays a floor: see
+    :func:`floor_rate`.
+    """
+    if all(q == "unqualified" for q in qualifiers):
+        return "unqualified"
+    return "about"
+
+
+def floor_rate(qualifier: str) -> str:
+    """A floor ('at least', 'more than') divided by an exact number stays that floor; else as derived."""
+    return qualifier if qualifier in (*FLOOR_QUALIFIERS, "unqualified") else "about"
+
+
+def glue_figure(key: str, figure, fmt=fmt_int) -> None:
+    """Glue a sourced figure's value with the qualifier its row in data/ carries ('about 2,700').
+
+    Prose never types a qualifier in front of a glued number (a test checks): the words come
+    from the data, so a corrected qualifier corrects the book.
+    """
+    glue_text(key, qualified(fmt(figure.value), figure.qualifier))
+
+
+def glue_derived(key: str, value: float, *figures, fmt=fmt_int) -> None:
+    """Glue a number computed from sourced figures, qualified by :func:`derived_qualifier`."""
+    glue_text(key, qualified(fmt(value), derived_qualifier(*(f.qualifier for f in figures))))

@@ -1,0 +1,131 @@
+"""Data dated after the article is marked as hindsight in every chart and table that uses it."""
+
+from __future__ import annotations
+
+import inspect
+import json
+
+import pandas as pd
+import pytest
+
+from helpers.analysis import claims, hindsight, human_cost, kursk, negotiation, surge
+from helpers.data.load import load
+from helpers.present import charts
+
+CUT = pd.Timestamp("2024-11-20")
+
+
+def builders() -> dict:
+    """Every chart builder in helpers.present.charts (they are all wrapped by ``_shown``)."""
+    return {
+        name: fn
+        for name, fn in vars(charts).items()
+        if callable(fn) and hasattr(fn, "__wrapped__") and fn.__module__ == charts.__name__
+    }
+
+
+def test_the_article_date_comes_from_the_events_table():
+    assert hindsight.article_date() == CUT
+    events = load("events")
+    with pytest.raises(KeyError, match="bbc_article_published"):
+        hindsight.article_date_from(events.loc[events["event_id"] != hindsight.ARTICLE_EVENT])
+
+
+def test_the_article_day_is_knowable_and_the_next_is_hindsight():
+    assert hindsight.when("2024-11-20", CUT) == hindsight.KNOWN
+    assert hindsight.when("2024-11-21", CUT) == hindsight.HINDSIGHT
+    table = hindsight.mark(pd.DataFrame({"end": pd.to_datetime(["2024-11-17", "2024-12-31"])}), "end", CUT)
+    assert list(table["when"]) == [hindsight.KNOWN, hindsight.HINDSIGHT]
+
+
+@pytest.mark.parametrize("name", sorted(builders()))
+def test_every_chart_builder_requires_the_cut(name):
+    parameter = inspect.signature(builders()[name].__wrapped__).parameters.get("cut")
+    assert parameter is not None, f"charts.{name} must take the article's date as cut="
+    assert parameter.kind is inspect.Parameter.KEYWORD_ONLY and parameter.default is inspect.Parameter.empty
+
+
+def _chapter_charts() -> dict:
+    """Each builder, called on the tables its chapter passes it (all running past the cut)."""
+    areas, changes, isw, events = load("deepstate_areas"), load("deepstate_changes"), load("isw_areas"), load("events")
+    monthly, headlines, gs = load("mz_monthly"), load("mz_headline_totals"), load("gs_monthly_claims")
+    latest = human_cost.latest_snapshot(monthly)
+    reported = pd.DataFrame({"date": [pd.Timestamp("2024-11-18")], "value": [2700.0], "label": ["reported"]})
+    totals = pd.DataFrame({"as_of": [pd.Timestamp("2024-11-15")], "value": [78329.0], "label": ["reported"]})
+    shares = negotiation.control_shares(areas, 603628.0)
+    audit = claims.audit(load("claims"), claims.default_context())
+    return {
+        "verdict_summary": charts.verdict_summary(audit, cut=CUT),
+        "claims_overview": charts.claims_overview(audit, cut=CUT),
+        "monthly_net_change": charts.monthly_net_change(surge.monthly(changes), cut=CUT),
+        "cumulative_change": charts.cumulative_change(
+            surge.cumulative_since(areas, isw, "2023-12-31", "2024-12-31"), "31 December 2023", reported, cut=CUT
+        ),
+        "held_area_timeline": charts.held_area_timeline(
+            kursk.long_series(areas, "2024-08-01", "2025-01-31"), kursk.timeline(events, areas), cut=CUT
+        ),
+        "headline_totals": charts.headline_totals(headlines, totals, cut=CUT),
+        "deaths_per_day": charts.deaths_per_day(
+            pd.concat([human_cost.daily_rates(monthly, "2024-11-15"), human_cost.daily_rates(monthly, latest)]),
+            cut=CUT,
+        ),
+        "reporting_lag": charts.reporting_lag(human_cost.lag_series(monthly, ["2024-09-01"]), cut=CUT),
+        "general_staff_claims": charts.general_staff_claims(gs, cut=CUT),
+        "control_share": charts.control_share(shares, start="2023-12-31", cut=CUT),
+        "weekly_change_with_events": charts.weekly_change_with_events(
+            negotiation.weekly_change(areas, "2024-09-01", "2025-01-20"), events, cut=CUT
+        ),
+    }
+
+
+def _marks_hindsight(spec: dict) -> bool:
+    """A layer named 'hindsight' (a shaded band), or data rows labelled as hindsight."""
+    text = json.dumps(spec)
+    return f'"name": "{charts.HINDSIGHT_NAME}"' in text or "Hindsight" in text or "(hindsight)" in text
+
+
+def test_every_chart_is_tested_here():
+    assert set(_chapter_charts()) == set(builders())
+
+
+@pytest.mark.parametrize("name", sorted(builders()))
+def test_charts_running_past_the_article_mark_hindsight(name):
+    spec = _chapter_charts()[name].to_dict()
+    assert _marks_hindsight(spec), f"charts.{name} shows data after {CUT.date()} without a hindsight mark"
+    assert "hindsight" in spec["description"].lower(), f"charts.{name}'s text alternative must say so"
+
+
+def test_a_chart_that_ends_before_the_cut_has_no_band():
+    areas, isw = load("deepstate_areas"), load("isw_areas")
+    spec = charts.cumulative_change(
+        surge.cumulative_since(areas, isw, "2023-12-31", "2024-11-17"), "31 December 2023", cut=CUT
+    ).to_dict()
+    assert f'"name": "{charts.HINDSIGHT_NAME}"' not in json.dumps(spec)
+
+
+def test_a_later_snapshot_is_labelled_hindsight_in_the_series():
+    monthly = load("mz_monthly")
+    latest = human_cost.latest_snapshot(monthly)
+    rates = pd.concat([human_cost.daily_rates(monthly, "2024-11-15"), human_cost.daily_rates(monthly, latest)])
+    values = charts.deaths_per_day(rates, cut=CUT).to_dict()
+    labels = {row["as known on"] for data in values["datasets"].values() for row in data}
+    assert labels == {"15 November 2024", f"{latest.day} {latest:%B %Y} (hindsight)"}
+
+
+def test_months_ending_after_the_article_are_faint():
+    months = surge.monthly(load("deepstate_changes"))
+    spec = charts.monthly_net_change(months, cut=CUT).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    by_month = {row["label"]: row["when"] for row in rows}
+    assert by_month["October 2024"].startswith("Known")
+    assert by_month["November 2024"].startswith("Hindsight")  # it ends on 30 November
+
+
+def test_the_places_table_marks_later_snapshots_as_hindsight():
+    table = surge.places_against_front(load("places"), load("place_status"), CUT)
+    assert "20 November 2024" in table.columns
+    later = [c for c in table.columns if c != "20 November 2024"]
+    assert later and all(c.endswith("(hindsight)") for c in later)
+    kurakhove = table.loc["Kurakhove (Donetsk region)"]
+    assert kurakhove["20 November 2024"].startswith("held by Ukraine, 1.6 km")
+    assert kurakhove.iloc[-1] == "occupied"
