@@ -211,6 +211,7 @@ def test_the_rule_not_the_row_decides_each_verdict(monkeypatch):
         monkeypatch.setattr(claims, "MAP_AREA_PERCENT", 10.0 * scale)
         monkeypatch.setattr(claims, "STALEMATE_PERCENT", 25.0 * scale)
         monkeypatch.setattr(claims, "PLACE_RADIUS_KM", 10.0 * scale)
+        monkeypatch.setattr(claims, "REGION_MAJORITY_PERCENT", 50.0 * scale)
         audit = claims.audit(table, ctx)
         assert (audit.loc[predicted.index, "verdict"] == predicted[name]).all(), name
     monkeypatch.undo()
@@ -246,3 +247,14 @@ def test_the_2023_figure_follows_the_chapters_logic():
     assert audit.loc["surge_gain_2023", "verdict"] == "depends on definition"
     assert audit.loc["surge_stalemate_2023", "verdict"] == "consistent"
     assert "2 days after" in audit.loc["kursk_start_6_august_2024", "measured"]
+
+
+def test_the_north_east_claim_is_tested_region_by_region():
+    audit = claims.audit(load("claims"), committed_context())
+    row = audit.loc["surge_gains_in_northeast"]
+    assert row["verdict"] == "not supported by the data"
+    assert "in Donetsk region" in row["measured"]
+    split = load("gains_by_oblast")
+    window = split.loc[split["window"] == "2024_1_sep_to_3_nov"]
+    total = load("deepstate_changes").set_index("change_id").at["window_2024_1_sep_to_3_nov_occupied", "gained_km2"]
+    assert window["taken_km2"].sum() == pytest.approx(total, abs=0.1)  # the split adds up to the whole

@@ -129,3 +129,11 @@ def test_the_places_table_marks_later_snapshots_as_hindsight():
     kurakhove = table.loc["Kurakhove (Donetsk region)"]
     assert kurakhove["20 November 2024"].startswith("held by Ukraine, 1.6 km")
     assert kurakhove.iloc[-1] == "occupied"
+
+
+def test_the_regions_table_marks_the_window_after_the_article():
+    table = surge.gains_by_region(load("gains_by_oblast"), CUT)
+    assert table.index[0] == "Donetsk"  # where most ground was taken
+    later = [c for c in table.columns if "hindsight" in c]
+    assert later == ["20 November 2024 to 20 January 2025 (hindsight)"]
+    assert all("hindsight" not in c for c in table.columns if "2023" in c or "3 November" in c)

@@ -68,6 +68,7 @@ def test_lineage_includes_tables_a_helper_loads_itself(tmp_path: Path):
         "events",
         "place_status",
         "places",
+        "gains_by_oblast",
     }
 
 

@@ -30,7 +30,7 @@ STRIP = [
     re.compile(r"\]\([^)]*\)"),  # link targets
     re.compile(r"^:[a-z]+:.*$", re.MULTILINE),  # directive options
 ]
-ALLOWED = re.compile(r"\b(EPSG:3035|ETRS89|WGS84|GRS80|(19|20)[0-9]{2}|write-up 00[01])\b")
+ALLOWED = re.compile(r"\b(EPSG:3035|ETRS89|WGS84|GRS80|(19|20)[0-9]{2}|[Ww]rite-up 00[01])\b")
 NUMERAL = re.compile(r"[0-9]+")
 
 

@@ -49,6 +49,11 @@ STALEMATE_PERCENT = 25.0
 #: A town is "in the area" of an advance when the Russian-held area is within this distance (km)
 #: of it: the front's reach in artillery and drone range, not a town's own extent.
 PLACE_RADIUS_KM = 10.0
+#: The regions the book counts as Ukraine's north-east (bordering Russia north of the Donbas).
+NORTH_EAST = ("Chernihiv", "Sumy", "Kharkiv")
+#: Gains were "in" a part of the country when that part holds more than this share (percent) of
+#: the ground taken in the window.
+REGION_MAJORITY_PERCENT = 50.0
 #: Figures the source computed from two figures it also states (value = first - second).
 DIFFERENCE_OF = {"kursk_ua_area_lost_2024": ("kursk_ua_peak_area_2024", "kursk_ua_area_nov_2024")}
 #: What each check measures, which decides its tolerance.
@@ -61,6 +66,7 @@ KIND_OF_CHECK = {
     "surge_ratio": "ratio of map areas",
     "stalemate_year": "share of ground",
     "place_near_front": "distance",
+    "gains_in_north_east": "share of ground",
 }
 ROUNDED = ("about", "nearly", "almost")
 FLOORS = ("more than", "at least")
@@ -96,6 +102,7 @@ class Context:
     events: pd.DataFrame | None = None  # events
     places: pd.DataFrame | None = None  # place_status
     place_names: dict[str, str] | None = None  # places: place_id -> name
+    by_oblast: pd.DataFrame | None = None  # gains_by_oblast
     known_on: pd.Timestamp | None = None  # None: everything (hindsight)
     scale: float = 1.0  # multiplies MAP_AREA_PERCENT and STALEMATE_PERCENT (sensitivity)
 
@@ -115,6 +122,7 @@ class Context:
             periods=upto(self.periods, "snapshot_date"),
             events=upto(self.events, "published"),
             places=upto(self.places, "snapshot_date"),
+            by_oblast=upto(self.by_oblast, "end_date"),
             known_on=day,
         )
 
@@ -129,6 +137,7 @@ CONTEXT_TABLES = (
     "events",
     "place_status",
     "places",
+    "gains_by_oblast",
 )
 
 
@@ -146,6 +155,7 @@ def default_context() -> Context:
         load("events"),
         load("place_status"),
         load("places").set_index("place_id")["name"].to_dict(),
+        load("gains_by_oblast"),
     )
 
 
@@ -453,6 +463,27 @@ def check_place_near_front(claim: pd.Series, ctx: Context) -> Evidence:
     )
 
 
+def check_gains_in_north_east(claim: pd.Series, ctx: Context) -> Evidence:
+    """The figure's window: the share of the ground taken that lies in the north-eastern regions."""
+    stem = SURGE_WINDOWS[claim["figure_id"]][0].removeprefix("window_")
+    rows = ctx.by_oblast.loc[ctx.by_oblast["window"] == stem]
+    if rows.empty:
+        raise NoData(f"no regional split of the window {stem} yet")
+    taken = rows.set_index("oblast")["taken_km2"]
+    north_east = float(taken.reindex(list(NORTH_EAST)).fillna(0).sum())
+    share = 100 * north_east / float(taken.sum())
+    top = taken.idxmax()
+    limit = REGION_MAJORITY_PERCENT * ctx.scale
+    return Evidence(
+        "consistent" if share > limit else "not supported by the data",
+        f"{fmt_number(share, 0)}% of the ground taken was in the north-east ({', '.join(NORTH_EAST)}); "
+        f"{fmt_number(100 * taken[top] / taken.sum(), 0)}% in {top} region",
+        f"DeepStateMap snapshots of {fmt_date(rows['start_date'].iloc[0])} and {fmt_date(rows['end_date'].iloc[0])}, "
+        "split by Natural Earth's regions",
+        f"more than {limit:g}% of the ground taken in the north-east",
+    )
+
+
 def check_named_total_bracket(claim: pd.Series, ctx: Context) -> Evidence:
     """Consistent if Mediazona's published totals bracket the figure in value and date."""
     from helpers.analysis import human_cost
@@ -528,6 +559,7 @@ CHECKS: dict[str, Callable[[pd.Series, Context], Evidence]] = {
     "surge_ratio": check_surge_ratio,
     "stalemate_year": check_stalemate_year,
     "place_near_front": check_place_near_front,
+    "gains_in_north_east": check_gains_in_north_east,
     "named_total_bracket": check_named_total_bracket,
     "autumn_heavier": check_autumn_heavier,
     "event_recorded": check_event_recorded,
@@ -537,6 +569,8 @@ CHECKS: dict[str, Callable[[pd.Series, Context], Evidence]] = {
 
 def stated_text(claim: pd.Series, ctx: Context) -> str:
     """What the claim states, with its qualifier, in the book's words."""
+    if claim["check"] == "gains_in_north_east":
+        return "in the north-east"
     if isinstance(claim["figure_id"], str):
         fig = figure(ctx.figures, claim["figure_id"])
         unit = {"km2": " km²", "people": " people", "settlements": " settlements", "ratio": " times"}.get(

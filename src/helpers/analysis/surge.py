@@ -186,3 +186,21 @@ def places_against_front(places: pd.DataFrame, status: pd.DataFrame, cut) -> pd.
     named = places.set_index("place_id")
     table.index = [f"{named.at[p, 'name']} ({named.at[p, 'region']})" for p in table.index]
     return table.rename_axis("place")
+
+
+def gains_by_region(by_oblast: pd.DataFrame, cut, min_km2: float = 0.5) -> pd.DataFrame:
+    """Ground taken by Russia per region (rows) and window (columns, net in brackets), for regions
+    where anything changed hands; a window ending after the article (``cut``) says hindsight."""
+    from helpers.present.text import fmt_int
+
+    columns = {}
+    for _, rows in by_oblast.groupby("window", sort=False):
+        first = rows.iloc[0]
+        label = first["label"] + (" (hindsight)" if pd.Timestamp(first["end_date"]) > pd.Timestamp(cut) else "")
+        columns[label] = rows.set_index("oblast").apply(
+            lambda r: f"{fmt_int(r['taken_km2'])} ({fmt_int(r['net_km2'])} net)", axis=1
+        )
+    moved = by_oblast.groupby("oblast")[["taken_km2", "regained_km2"]].max().max(axis=1) >= min_km2
+    order = by_oblast.groupby("oblast")["taken_km2"].sum().sort_values(ascending=False).index
+    keep = [o for o in order if moved[o]]
+    return pd.DataFrame(columns).loc[keep].rename_axis("region")

@@ -53,6 +53,7 @@ LICENCES = {
     "deepstate_areas": DEEPSTATE_TERMS,
     "deepstate_changes": DEEPSTATE_TERMS,
     "place_status": DEEPSTATE_TERMS,
+    "gains_by_oblast": DEEPSTATE_TERMS,
     "isw_areas": NO_LICENCE,
 }
 

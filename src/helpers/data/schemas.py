@@ -216,7 +216,7 @@ class Place(Provenance, _PlaceFields):
         return series.isin(_known_keys())
 
 
-RAW_ROLES = ("snapshot", "series", "manifest", "licence", "text")
+RAW_ROLES = ("snapshot", "series", "manifest", "licence", "text", "boundaries")
 CLAIM_TEXTS = ("write-up 000", "write-up 001", "both write-ups", "further report")
 #: Checks that test a statement with no figure or date of its own (see helpers.analysis.claims).
 CHECKS_WITHOUT_SUBJECT = ("not_checkable", "autumn_heavier")
@@ -633,6 +633,29 @@ class PlaceStatus(_DerivedProvenance, _PlaceStatusFields):
         return (df["distance_km"] == 0) == (df["status"] == "occupied")
 
 
+class _GainsByOblastFields(pa.DataFrameModel):
+    """The columns of :class:`GainsByOblast`, in file order."""
+
+    window: Series[str] = pa.Field(str_matches=IDENTIFIER, description="Window id (as in deepstate_changes)")
+    label: Series[str] = pa.Field(str_length={"min_value": 3}, description="What the window is")
+    start_date: Series[pd.Timestamp] = _date_field("Snapshot at the start")
+    end_date: Series[pd.Timestamp] = _date_field("Snapshot at the end")
+    oblast: Series[str] = pa.Field(str_length={"min_value": 3}, description="Region of Ukraine (Natural Earth)")
+    taken_km2: Series[float] = pa.Field(
+        ge=0, description="Occupied at the end but not at the start, in the region, km²"
+    )
+    regained_km2: Series[float] = pa.Field(ge=0, description="Occupied at the start but not at the end, km²")
+    net_km2: Series[float] = pa.Field(description="Taken minus regained, km²")
+
+
+class GainsByOblast(_DerivedProvenance, _GainsByOblastFields):
+    """Where the front moved: ground taken and regained per region and window (table gains_by_oblast)."""
+
+    @pa.dataframe_check(name="net_km2 = taken_km2 - regained_km2")
+    def _net(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df["net_km2"] - df["taken_km2"] + df["regained_km2"]).abs() <= 0.011
+
+
 FIGURE_TABLES = ("territory", "kursk", "casualties")
 
 #: Every reference between tables, declared once.
@@ -644,6 +667,8 @@ FOREIGN_KEYS = (
     ForeignKey("deepstate_changes", "end_date", ("deepstate_areas",), "snapshot_date"),
     ForeignKey("mz_period_counts", "snapshot_date", ("mz_monthly",), "snapshot_date"),
     ForeignKey("place_status", "place_id", ("places",), "place_id"),
+    ForeignKey("gains_by_oblast", "start_date", ("deepstate_areas",), "snapshot_date"),
+    ForeignKey("gains_by_oblast", "end_date", ("deepstate_areas",), "snapshot_date"),
     ForeignKey("place_status", "snapshot_date", ("deepstate_areas",), "snapshot_date"),
 )
 
@@ -656,6 +681,7 @@ PRIMARY_KEYS = {
     "mz_period_counts": ["period_id", "snapshot_date"],
     "source_paragraphs": ["text", "paragraph"],
     "place_status": ["place_id", "snapshot_date"],
+    "gains_by_oblast": ["window", "oblast"],
 }
 
 TABLES.update(
@@ -691,6 +717,10 @@ TABLES.update(
         "place_status": (
             PlaceStatus,
             "Derived: the article's places against DeepStateMap's front line on key dates (make derive)",
+        ),
+        "gains_by_oblast": (
+            GainsByOblast,
+            "Derived: ground taken and regained in each region of Ukraine, per window (make derive)",
         ),
         "gs_monthly_claims": (
             GsMonthlyClaim,

