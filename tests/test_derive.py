@@ -38,6 +38,7 @@ def test_committed_derived_tables_pass_their_schemas(table):
         "mediazona",
         "ukrainegeneralstaff",
         "bbc2024gains",
+        "naturalearth",
     }
 
 

@@ -54,7 +54,10 @@ def _chapter_charts() -> dict:
     totals = pd.DataFrame({"as_of": [pd.Timestamp("2024-11-15")], "value": [78329.0], "label": ["reported"]})
     shares = negotiation.control_shares(areas, 603628.0)
     audit = claims.audit(load("claims"), claims.default_context())
+    layers, places = load("map_layers"), load("places")
     return {
+        "gains_map": charts.gains_map(layers, places, cut=CUT),
+        "kursk_map": charts.kursk_map(layers, cut=CUT),
         "verdict_summary": charts.verdict_summary(audit, cut=CUT),
         "claims_overview": charts.claims_overview(audit, cut=CUT),
         "monthly_net_change": charts.monthly_net_change(surge.monthly(changes), cut=CUT),

@@ -23,7 +23,9 @@ def key_findings(page: str) -> list[str]:
     notebook = nbformat.read(PROJECT_ROOT / f"{page}.ipynb", as_version=4)
     values = ledger.stored_values(notebook)
     for cell in notebook.cells:
-        if cell.cell_type == "markdown" and "## Key findings" in cell.source:
+        if cell.cell_type == "markdown" and (
+            "## Key findings" in cell.source or "## What the book found" in cell.source
+        ):
             return [values[key] for key in ledger.GLUE_ROLE.findall(cell.source)]
     raise AssertionError(f"{page}: no Key findings section")
 

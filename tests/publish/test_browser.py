@@ -169,7 +169,8 @@ def test_charts_follow_the_dark_theme(browser, origin, page_name):
     colours = page.evaluate(
         """() => [...document.querySelectorAll('.book-chart svg')].map(svg => {
                const background = svg.querySelector('rect.background');
-               const label = svg.querySelector('.role-axis-label text, .role-axis-title text');
+               const label = svg.querySelector('.role-axis-label text, .role-axis-title text')
+                   || svg.querySelector('.role-legend-label text');  // maps have no axes
                return {background: background ? getComputedStyle(background).fill : 'none',
                        label: label ? getComputedStyle(label).fill : null};
            })"""

@@ -54,6 +54,7 @@ LICENCES = {
     "deepstate_changes": DEEPSTATE_TERMS,
     "place_status": DEEPSTATE_TERMS,
     "gains_by_oblast": DEEPSTATE_TERMS,
+    "map_layers": DEEPSTATE_TERMS,
     "isw_areas": NO_LICENCE,
 }
 

@@ -45,6 +45,7 @@ MENTIONED_IN_RULE = "mentioned_in in references.bib"
 IDENTIFIER = r"^[a-z0-9_]+$"
 CHECK_NAME = r"^[a-z_]+$"
 HTTPS_URL = r"^https://\S+$"
+GEOJSON_POLYGON = r'^\{"type":"(Polygon|MultiPolygon)","coordinates":\[.*\]\}$'
 SHA256 = r"^[0-9a-f]{64}( [0-9a-f]{64})*$"  # one or more, space-separated
 GIT_COMMIT = r"^[0-9a-f]{40}$"
 KYIV_TIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}[+-]\d{2}:\d{2}$"
@@ -61,6 +62,7 @@ PATTERNS = {
     GIT_COMMIT: "a full git commit hash: 40 lowercase hex digits",
     KYIV_TIME: "a local time YYYY-MM-DDTHH:MM+HH:MM",
     SNAPSHOT_FILE: "a snapshot file name: digits then .geojson",
+    GEOJSON_POLYGON: "a GeoJSON Polygon or MultiPolygon, compact",
 }
 
 #: Pandera's own validations (not checks of ours), as a person fixing the file reads them.
@@ -656,6 +658,49 @@ class GainsByOblast(_DerivedProvenance, _GainsByOblastFields):
         return (df["net_km2"] - df["taken_km2"] + df["regained_km2"]).abs() <= 0.011
 
 
+MAP_LAYERS = ("taken", "regained", "kursk_held", "kursk_grey", "occupied", "region")
+#: How far the simplified geometry's area may stray from the full one: a share, or for a layer
+#: smaller than MAP_SMALL_LAYER_KM2, an absolute amount (slivers' areas are mostly edge).
+MAP_MAX_AREA_ERROR = 0.005
+MAP_SMALL_LAYER_KM2 = 20.0
+MAP_SMALL_ERROR_KM2 = 0.2
+
+
+class _MapLayerFields(pa.DataFrameModel):
+    """The columns of :class:`MapLayer`, in file order."""
+
+    layer_id: Series[str] = pa.Field(unique=True, str_matches=IDENTIFIER, description="Stable identifier")
+    layer: Series[str] = pa.Field(isin=MAP_LAYERS, description="What the geometry shows")
+    period: Series[str] = pa.Field(nullable=True, description="Period or key date it belongs to")
+    label: Series[str] = pa.Field(str_length={"min_value": 3}, description="The period or place, for legends")
+    start_date: Series[pd.Timestamp] = _date_field("Snapshot at the start of a change", True)
+    end_date: Series[pd.Timestamp] = _date_field("Snapshot the geometry describes (or ends)", True)
+    area_km2: Series[float] = pa.Field(ge=0, description="Area of the full geometry, km² (equal-area)")
+    map_area_km2: Series[float] = pa.Field(ge=0, description="Area of the simplified geometry below, km²")
+    geometry: Series[str] = pa.Field(
+        str_matches=GEOJSON_POLYGON,
+        description="GeoJSON geometry, longitude/latitude (WGS84), simplified",
+    )
+
+
+class MapLayer(_DerivedProvenance, _MapLayerFields):
+    """Simplified polygons for the maps, with their full and simplified areas (table map_layers)."""
+
+    upstream_commit: Series[str] = pa.Field(
+        nullable=True,
+        str_matches=GIT_COMMIT,
+        description="Commit of that repository (empty for region outlines, pinned by package version and sha256)",
+    )
+
+    @pa.dataframe_check(name="simplified area within 0.5% of the full area (0.2 km² below 20 km²)")
+    def _area_kept(cls, df: pd.DataFrame) -> Series[bool]:
+        error = (df["map_area_km2"] - df["area_km2"]).abs()
+        measured = df["layer"] != "region"  # outlines are for orientation, never measured
+        small = df["area_km2"] < MAP_SMALL_LAYER_KM2
+        within = (small & (error <= MAP_SMALL_ERROR_KM2)) | (~small & (error <= MAP_MAX_AREA_ERROR * df["area_km2"]))
+        return ~measured | within
+
+
 FIGURE_TABLES = ("territory", "kursk", "casualties")
 
 #: Every reference between tables, declared once.
@@ -717,6 +762,10 @@ TABLES.update(
         "place_status": (
             PlaceStatus,
             "Derived: the article's places against DeepStateMap's front line on key dates (make derive)",
+        ),
+        "map_layers": (
+            MapLayer,
+            "Derived: simplified polygons for the maps (GeoJSON geometry per row), full and map areas (make derive)",
         ),
         "gains_by_oblast": (
             GainsByOblast,

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.derive import deepstate, general_staff, mediazona, oblasts
+from helpers.derive import deepstate, general_staff, geometry, mediazona, oblasts
 from helpers.derive.inputs import InputError, Inputs
 from helpers.paths import PROJECT_ROOT, data_dir, display_path
 
@@ -92,6 +92,7 @@ DERIVED_TABLES = (
     "source_paragraphs",
     "place_status",
     "gains_by_oblast",
+    "map_layers",
 )
 
 
@@ -218,6 +219,127 @@ def gains_by_oblast_table(
                     **_provenance(first, OBLAST_METHOD, f"{first['sha256']} {last['sha256']} {boundaries['sha256']}"),
                 }
             )
+    return pd.DataFrame(rows)
+
+
+#: Periods the maps colour: consecutive, so each piece of ground belongs to one (the last is
+#: hindsight); plus 2023 for reference. (stem, label, wanted start, wanted end)
+MAP_PERIODS = [
+    ("2023", "All of 2023", "2022-12-31", "2023-12-31"),
+    ("2024_jan_aug", "1 January to 31 August 2024", "2023-12-31", "2024-08-31"),
+    ("2024_1_sep_to_3_nov", "1 September to 3 November 2024", "2024-08-31", "2024-11-03"),
+    ("2024_4_nov_to_article", "4 to 20 November 2024", "2024-11-03", "2024-11-20"),
+    ("article_to_20_jan_2025", "20 November 2024 to 20 January 2025", "2024-11-20", "2025-01-20"),
+]
+MAP_METHOD = (
+    f"Polygons as measured (see deepstate_changes), simplified in {deepstate.EQUAL_AREA_NAME} to "
+    f"{geometry.TOLERANCE_M:g} m ({geometry.OUTLINE_TOLERANCE_M:g} m for region outlines), rounded to "
+    f"{geometry.DECIMALS} decimal places of longitude/latitude; map_area_km2 is the area of that geometry"
+)
+
+
+def map_layers_table(
+    snapshots: dict[str, deepstate.Snapshot], by_wanted: dict[str, pd.Series], inputs: Inputs
+) -> pd.DataFrame:
+    """Geometry for the maps: ground taken and regained per period, Ukraine's hold in Kursk region
+    on key dates, the Russian-held area on the article's date, and Ukraine's regions."""
+    from helpers.data.load import load
+    from helpers.data.sourced import article_date_from
+
+    cut = article_date_from(load("events")).date().isoformat()
+    rows = []
+
+    def add(layer_id, layer, period, label, start_pin, end_pin, full, tolerance, sha=None):
+        light = geometry.simplified(full, tolerance)
+        rows.append(
+            {
+                "layer_id": layer_id,
+                "layer": layer,
+                "period": period,
+                "label": label,
+                "start_date": None if start_pin is None else _day(start_pin["snapshot_date"]),
+                "end_date": _day(end_pin["snapshot_date"]) if end_pin is not None else None,
+                "area_km2": round(deepstate.area_km2(full), 2),
+                "map_area_km2": round(geometry.area_of_lonlat_km2(light), 2),
+                "geometry": geometry.geojson(light),
+                **_provenance(end_pin if end_pin is not None else start_pin, MAP_METHOD, sha),
+            }
+        )
+
+    for stem, label, start, end in MAP_PERIODS:
+        first, last = _on_or_before(by_wanted, start), _on_or_before(by_wanted, end)
+        a, b = snapshots[first["input_id"]].occupied, snapshots[last["input_id"]].occupied
+        sha = f"{first['sha256']} {last['sha256']}"
+        add(f"taken_{stem}", "taken", stem, label, first, last, b.difference(a), geometry.TOLERANCE_M, sha)
+        add(f"regained_{stem}", "regained", stem, label, first, last, a.difference(b), geometry.TOLERANCE_M, sha)
+
+    ordered = sorted(by_wanted.values(), key=lambda pin: pin["snapshot_date"])
+    held = [(pin, deepstate.area_km2(snapshots[pin["input_id"]].classes["kursk_ukraine_held"])) for pin in ordered]
+    first_mapped = next(pin for pin, area in held if area > 0)
+    peak = max(held, key=lambda item: item[1])[0]
+    key_dates = {
+        "first_mapped": ("First mapped", first_mapped),
+        "peak": ("Largest area held", peak),
+        "1_oct_2024": ("1 October 2024", _on_or_before(by_wanted, "2024-10-01")),
+        "article": ("The article's date", _on_or_before(by_wanted, cut)),
+        "20_jan_2025": ("20 January 2025", _on_or_before(by_wanted, "2025-01-20")),
+    }
+    for key, (label, pin) in key_dates.items():
+        snapshot = snapshots[pin["input_id"]]
+        add(
+            f"kursk_held_{key}",
+            "kursk_held",
+            key,
+            label,
+            None,
+            pin,
+            snapshot.classes["kursk_ukraine_held"],
+            geometry.TOLERANCE_M,
+        )
+        add(
+            f"kursk_grey_{key}",
+            "kursk_grey",
+            key,
+            label,
+            None,
+            pin,
+            snapshot.classes["kursk_grey_zone"],
+            geometry.TOLERANCE_M,
+        )
+
+    article = _on_or_before(by_wanted, cut)
+    add(
+        "occupied_article",
+        "occupied",
+        "article",
+        "Held by Russia on the article's date",
+        None,
+        article,
+        snapshots[article["input_id"]].occupied,
+        geometry.OUTLINE_TOLERANCE_M,
+    )
+
+    boundaries = inputs.row("natural_earth_admin1_ukraine")
+    for name, region in oblasts.regions(inputs.read("natural_earth_admin1_ukraine")).items():
+        light = geometry.simplified(region, geometry.OUTLINE_TOLERANCE_M)
+        rows.append(
+            {
+                "layer_id": "region_" + "".join(ch if ch.isalnum() else "_" for ch in name.lower()),
+                "layer": "region",
+                "period": "",
+                "label": name,
+                "start_date": None,
+                "end_date": None,
+                "area_km2": round(deepstate.area_km2(region), 2),
+                "map_area_km2": round(geometry.area_of_lonlat_km2(light), 2),
+                "geometry": geometry.geojson(light),
+                "source_key": boundaries["source_key"],
+                "upstream_repo": boundaries["upstream_repo"],
+                "upstream_commit": None,
+                "file_sha256": boundaries["sha256"],
+                "method": MAP_METHOD,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -430,6 +552,7 @@ def derive(shared: Path, out: Path, download: Path | None = None) -> dict[str, s
         "source_paragraphs": _csv_text(source_paragraphs(inputs)),
         "place_status": _csv_text(place_status_table(snapshots, by_wanted)),
         "gains_by_oblast": _csv_text(gains_by_oblast_table(snapshots, by_wanted, inputs)),
+        "map_layers": _csv_text(map_layers_table(snapshots, by_wanted, inputs)),
     }
     out.mkdir(parents=True, exist_ok=True)
     for table, text in texts.items():

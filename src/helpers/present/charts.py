@@ -709,3 +709,217 @@ def claims_overview(audit: pd.DataFrame, *, cut) -> alt.LayerChart:
             + "."
         ),
     )
+
+
+#: Equal-area projection centred on Ukraine, for every map (areas on the page compare honestly).
+MAP_PROJECTION = {"type": "conicEqualArea", "parallels": [45, 52], "rotate": [-32, 0, 0]}
+KM_PER_DEGREE_LAT = 111.32
+
+
+def _features(rows: pd.DataFrame, clip=None, **extra) -> list[dict]:
+    """GeoJSON features from map_layers rows (optionally clipped to a lon/lat box), with properties."""
+    import shapely
+    from shapely.geometry import mapping, shape
+
+    features = []
+    for _, row in rows.iterrows():
+        geometry = shape(json.loads(row["geometry"]))
+        if clip is not None:
+            geometry = shapely.clip_by_rect(geometry, *clip)
+        if geometry.is_empty:
+            continue
+        geometry = _clockwise(geometry)
+        properties = {"label": row["label"], "layer": row["layer"], "km2": round(float(row["area_km2"]))}
+        properties.update({k: (v(row) if callable(v) else v) for k, v in extra.items()})
+        features.append({"type": "Feature", "geometry": mapping(geometry), "properties": properties})
+    return features
+
+
+def _clockwise(geometry):
+    """Polygons with clockwise outer rings: the winding d3-geo (and so Vega) reads as 'inside'
+    (the other winding fills the whole globe but the shape)."""
+    import shapely
+    from shapely.geometry.polygon import orient
+
+    parts = [orient(p, sign=-1.0) for p in shapely.get_parts(geometry) if p.geom_type == "Polygon"]
+    return shapely.MultiPolygon(parts) if len(parts) > 1 else parts[0]
+
+
+def _extent(rows: pd.DataFrame, margin: float) -> tuple[float, float, float, float]:
+    """Longitude/latitude box around some map_layers rows, with a margin in degrees."""
+    from shapely.geometry import shape
+
+    bounds = [shape(json.loads(g)).bounds for g in rows["geometry"] if json.loads(g)["coordinates"]]
+    return (
+        min(b[0] for b in bounds) - margin,
+        min(b[1] for b in bounds) - margin,
+        max(b[2] for b in bounds) + margin,
+        max(b[3] for b in bounds) + margin,
+    )
+
+
+def _scale_bar(box, km: int = 50) -> list[alt.Chart]:
+    """A line of ``km`` kilometres in the map's lower left corner, labelled, to read distances by."""
+    import math
+
+    lat = box[1] + 0.12 * (box[3] - box[1])
+    lon = box[0] + 0.05 * (box[2] - box[0])
+    span = km / (KM_PER_DEGREE_LAT * math.cos(math.radians(lat)))
+    bar = pd.DataFrame({"lon": [lon], "lat": [lat], "lon2": [lon + span], "label": [f"{km} km"]})
+    line = (
+        alt.Chart(bar)
+        .mark_rule(color=INK, strokeWidth=2)
+        .encode(longitude="lon:Q", latitude="lat:Q", longitude2="lon2:Q", latitude2="lat:Q")
+    )
+    text = (
+        alt.Chart(bar)
+        .mark_text(align="left", dy=-8, fontSize=10, color=INK)
+        .encode(longitude="lon:Q", latitude="lat:Q", text="label:N")
+    )
+    return [line, text]
+
+
+@_shown
+def gains_map(layers: pd.DataFrame, places: pd.DataFrame, *, cut, finding: str = "") -> alt.LayerChart:
+    """Where Russia advanced in 2024: ground taken in each period, the Russian-held area on the
+    article's date, the regions, and the places the article names. The period after the article
+    is labelled hindsight."""
+    periods = layers.loc[(layers["layer"] == "taken") & (layers["period"] != "2023")].sort_values("end_date")
+    box = _extent(periods, 0.35)
+    label = {
+        row["period"]: row["label"] + (" (hindsight)" if pd.Timestamp(row["end_date"]) > pd.Timestamp(cut) else "")
+        for _, row in periods.iterrows()
+    }
+    order = [label[p] for p in periods["period"]]
+    regions = (
+        alt.Chart(alt.Data(values=_features(layers.loc[layers["layer"] == "region"], clip=box)))
+        .mark_geoshape(fill="transparent", stroke=INK, strokeOpacity=0.35, strokeWidth=0.7)
+        .encode(tooltip=[alt.Tooltip("properties.label:N", title="Region")])
+    )
+    held = (
+        alt.Chart(alt.Data(values=_features(layers.loc[layers["layer"] == "occupied"], clip=box)))
+        .mark_geoshape(fill=INK, fillOpacity=0.12, stroke=None)
+        .encode(tooltip=[alt.Tooltip("properties.label:N", title="Area")])
+    )
+    taken = (
+        alt.Chart(alt.Data(values=_features(periods, clip=box, period=lambda r: label[r["period"]])))
+        .mark_geoshape(stroke=None)
+        .encode(
+            color=alt.Color(
+                "properties.period:N",
+                title="Taken by Russia",
+                sort=order,
+                scale=alt.Scale(domain=order, range=[PALETTE[0], PALETTE[2], PALETTE[4], PALETTE[1]]),
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=360),
+            ),
+            tooltip=[
+                alt.Tooltip("properties.period:N", title="Taken"),
+                alt.Tooltip("properties.km2:Q", title="km² in the period (all fronts)", format=","),
+            ],
+        )
+    )
+    towns = places.assign(label=places["name"])
+    points = (
+        alt.Chart(towns)
+        .mark_point(shape="circle", size=40, filled=True, color=INK)
+        .encode(longitude="longitude:Q", latitude="latitude:Q", tooltip=[alt.Tooltip("name:N", title="Place")])
+    )
+    names = (
+        alt.Chart(towns)
+        .mark_text(align="left", dx=6, dy=-4, fontSize=11, fontWeight="bold", color=INK)
+        .encode(longitude="longitude:Q", latitude="latitude:Q", text="label:N")
+    )
+    return (
+        alt.layer(regions, held, taken, points, names, *_scale_bar(box))
+        .project(**MAP_PROJECTION)
+        .properties(
+            width=WIDTH,
+            height=460,
+            title="Where Russia advanced in 2024, DeepStateMap",
+            description=(
+                "Map of eastern Ukraine with the ground Russia took in each period of 2024, coloured by period, "
+                f"over the area it held on the article's date ({fmt_date(cut)}) in light grey, with region "
+                "borders and the places the article names. The period after the article is labelled hindsight. "
+                "Equal-area projection; the bar shows 50 km. " + finding
+            ),
+        )
+    )
+
+
+@_shown
+def kursk_map(layers: pd.DataFrame, *, cut, finding: str = "") -> alt.LayerChart:
+    """Ukraine's hold in Kursk region on key dates: the held area's outline on each date (colour
+    and dash), the area held on the article's date filled, Ukraine's Sumy region for orientation."""
+    held = layers.loc[layers["layer"] == "kursk_held"].sort_values("end_date")
+    box = _extent(held, 0.12)
+
+    def when(row) -> str:
+        day = pd.Timestamp(row["end_date"])
+        text = fmt_date(day) + (
+            "" if row["label"] == fmt_date(day) else f", {row['label'][0].lower()}{row['label'][1:]}"
+        )
+        return text + (" (hindsight)" if day > pd.Timestamp(cut) else "")
+
+    order = [when(r) for _, r in held.iterrows()]
+    sumy = (
+        alt.Chart(
+            alt.Data(
+                values=_features(layers.loc[(layers["layer"] == "region") & (layers["label"] == "Sumy")], clip=box)
+            )
+        )
+        .mark_geoshape(fill=INK, fillOpacity=0.06, stroke=INK, strokeOpacity=0.5, strokeWidth=0.7)
+        .encode(tooltip=[alt.Tooltip("properties.label:N", title="Ukraine, region")])
+    )
+    on_the_day = alt.Chart(alt.Data(values=_features(held.loc[held["period"] == "article"], when=when))).mark_geoshape(
+        fill=PALETTE[0], fillOpacity=0.18, stroke=None
+    )
+    outlines = (
+        alt.Chart(alt.Data(values=_features(held, when=when)))
+        .mark_geoshape(fill=None, filled=False, strokeWidth=1.6)
+        .encode(
+            stroke=alt.Stroke(
+                "properties.when:N",
+                title="Held by Ukraine on",
+                sort=order,
+                scale=alt.Scale(domain=order, range=PALETTE[: len(order)]),
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=360),
+            ),
+            strokeDash=alt.StrokeDash(
+                "properties.when:N", sort=order, scale=alt.Scale(domain=order, range=DASHES), legend=None
+            ),
+            tooltip=[
+                alt.Tooltip("properties.when:N", title="Held on"),
+                alt.Tooltip("properties.km2:Q", title="km²", format=","),
+            ],
+        )
+    )
+    from shapely.geometry import shape
+
+    inside = shape(sumy.data.values[0]["geometry"]).representative_point() if sumy.data.values else None
+    names = pd.DataFrame(
+        {
+            "lon": [box[0] + 0.55 * (box[2] - box[0])] + ([inside.x] if inside is not None else []),
+            "lat": [box[1] + 0.9 * (box[3] - box[1])] + ([inside.y] if inside is not None else []),
+            "name": ["Russia: Kursk region"] + (["Ukraine: Sumy region"] if inside is not None else []),
+        }
+    )
+    countries = (
+        alt.Chart(names)
+        .mark_text(fontSize=12, fontStyle="italic", color=INK, opacity=0.8)
+        .encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
+    )
+    return (
+        alt.layer(sumy, on_the_day, outlines, countries, *_scale_bar(box, km=20))
+        .project(**MAP_PROJECTION)
+        .properties(
+            width=WIDTH,
+            height=400,
+            title="Ukraine's hold in Russia's Kursk region on key dates, DeepStateMap",
+            description=(
+                "Map of the part of Russia's Kursk region held by Ukraine, as an outline for each of five dates "
+                "(first mapped, largest, 1 October 2024, the article's date and 20 January 2025, hindsight), "
+                f"each in its own colour and dash, with the area held on the article's date ({fmt_date(cut)}) "
+                "shaded and Ukraine's Sumy region to the south-west for orientation; the bar shows 20 km. " + finding
+            ),
+        )
+    )
