@@ -135,3 +135,5 @@ def test_units_survive_line_breaks_qualifiers_and_ranges():
     assert _unit("1,253", [" and ", " km² with the grey zone"]) == "km²"
     assert _unit("20 November 2024", [""]) == "date"
     assert _unit("3.5", [" times 2023"]) == "ratio"
+    assert _unit("5.0", [" km from the Russian-held area"]) == "km"
+    assert _unit("2", ["\n  days later"]) == "days"

@@ -125,7 +125,18 @@ class _Lineage:
 
 
 #: Words after a glued number that name its unit, longest first.
-UNIT_WORDS = (("km² a day", "km² per day"), ("km²", "km²"), ("times", "ratio"), ("a day", "per day"))
+UNIT_WORDS = (
+    ("km² a day", "km² per day"),
+    ("km²", "km²"),
+    ("km", "km"),
+    ("times", "ratio"),
+    ("a day", "per day"),
+    ("days", "days"),
+    ("deaths", "people"),
+    ("confirmed deaths", "people"),
+    ("Russian soldiers", "people"),
+    ("percentage points", "percentage points"),
+)
 
 
 #: The helpers.present.text functions that glue a value under a literal key.
