@@ -72,3 +72,15 @@ def test_every_polygon_is_wound_the_way_the_renderer_reads_it():
     for feature in features:
         for polygon in getattr(shape(feature["geometry"]), "geoms", [shape(feature["geometry"])]):
             assert not polygon.exterior.is_ccw
+
+
+def test_every_chart_offers_its_data_as_a_table():
+    """'View the data': each chart's rows as an HTML table beside it; a map lists its shapes'
+    properties, never coordinates."""
+    from test_hindsight import _chapter_charts
+
+    for name, chart in _chapter_charts().items():
+        markup = chart._repr_mimebundle_()["text/html"]
+        assert '<details class="chart-data"><summary>View the data</summary><table>' in markup, name
+        assert markup.count("<tr>") >= 2, name
+        assert "coordinates" not in markup.split('<details class="chart-data">')[1], name

@@ -183,3 +183,18 @@ def test_charts_follow_the_dark_theme(browser, origin, page_name):
         assert colour["background"] in ("none", "transparent", "rgba(0, 0, 0, 0)"), colour
         channels = [int(c) for c in colour["label"].strip("rgba()").split(",")[:3]]
         assert sum(channels) / 3 > 150, f"axis text too dark for the dark theme: {colour}"
+
+
+@pytest.mark.parametrize("page_name", CHART_PAGES)
+def test_every_chart_has_a_view_the_data_table(browser, origin, page_name):
+    """A screen reader gets the numbers behind each chart: one 'View the data' table per chart,
+    with rows, that fits a phone's width without scrolling the page."""
+    context, page = _chart_page(browser, origin, page_name, 390, dark=False)
+    counts = page.evaluate(
+        """() => ({charts: document.querySelectorAll('.book-chart').length,
+                   tables: document.querySelectorAll('details.chart-data table tbody tr:first-child').length,
+                   scroll: document.documentElement.scrollWidth - window.innerWidth})"""
+    )
+    context.close()
+    assert counts["charts"] >= 1 and counts["tables"] == counts["charts"], counts
+    assert counts["scroll"] <= 1, counts

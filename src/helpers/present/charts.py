@@ -149,6 +149,71 @@ def _web_spec(spec: dict) -> dict:
     return web
 
 
+#: Rows shown at most in a chart's "View the data" table (the full tables are in the downloads).
+DATA_TABLE_ROWS = 60
+
+
+def _data_rows(spec: dict) -> list[dict]:
+    """The rows a chart draws, for a reader who cannot see it: the largest dataset in the spec,
+    or, for a map, the properties of its shapes (never the coordinates)."""
+    found: list[list[dict]] = list(spec.get("datasets", {}).values())
+
+    def walk(node):
+        if isinstance(node, dict):
+            values = node.get("values")
+            if isinstance(values, list) and values and isinstance(values[0], dict):
+                found.append(values)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk({k: v for k, v in spec.items() if k != "datasets"})
+
+    def readable(values: list[dict]) -> list[dict]:
+        if values[0].get("type") == "Feature":
+            values = [f["properties"] for f in values if isinstance(f.get("properties"), dict)]
+            values = [r for r in values if r.get("layer") not in ("region", "frame", "occupied")]
+        return [{k: v for k, v in r.items() if k not in ("geometry", "layer", "label_y")} for r in values]
+
+    candidates = [readable(values) for values in found]
+    return max(candidates, key=len) if candidates else []
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return "" if value is None else str(value)
+
+
+def _header(column: str) -> str:
+    """A column name as a reader reads it: 'net_km2' -> 'net km²'."""
+    return column.replace("km2", "km²").replace("_", " ").strip()
+
+
+def data_table(spec: dict) -> str:
+    """A collapsed HTML table of what the chart draws ("View the data"), for screen readers and
+    anyone who prefers numbers to shapes; empty when the chart has no rows."""
+    rows = _data_rows(spec)
+    if not rows:
+        return ""
+    columns = list(dict.fromkeys(k for r in rows for k in r))
+    head = "".join(f'<th scope="col">{html.escape(_header(c))}</th>' for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(_cell_text(r.get(c)))}</td>" for c in columns) + "</tr>"
+        for r in rows[:DATA_TABLE_ROWS]
+    )
+    more = len(rows) - DATA_TABLE_ROWS
+    note = f"<p>{more} more rows are in the chapter's downloads.</p>" if more > 0 else ""
+    return (
+        '<details class="chart-data"><summary>View the data</summary>'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}</details>"
+    )
+
+
 NO_RUNTIME_MESSAGE = (
     "This chart is drawn by the vega runtime that the built book loads; build the book (make book) to see it."
 )
@@ -179,7 +244,8 @@ def book_renderer(spec: dict, **_metadata) -> dict:
         '      console.error(error); el.textContent = "Chart failed to render: " + error;\n'
         "    });\n"
         f"}})();\n"
-        f"</script>"
+        f"</script>\n"
+        f"{data_table(spec)}"
     )
     return {"text/html": markup, "image/png": static_png(printed), "text/plain": f"<chart: {title}>"}
 
