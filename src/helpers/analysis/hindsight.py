@@ -11,10 +11,9 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.data.load import load, reads
-from helpers.data.sourced import ARTICLE_EVENT, article_date_from
-from helpers.present.text import fmt_date
+from helpers.data.sourced import ARTICLE_EVENT, article_date_from, is_hindsight
 
-__all__ = ["ARTICLE_EVENT", "article_date", "article_date_from", "as_known_on", "is_hindsight", "mark", "when"]
+__all__ = ["ARTICLE_EVENT", "article_date", "article_date_from", "is_hindsight", "mark", "when"]
 
 KNOWN = "known by the article's date"
 HINDSIGHT = "hindsight"
@@ -24,11 +23,6 @@ HINDSIGHT = "hindsight"
 def article_date() -> pd.Timestamp:
     """The article's publication date: the cut between what was knowable and hindsight."""
     return article_date_from(load("events"))
-
-
-def is_hindsight(day, cut) -> bool:
-    """Whether data dated ``day`` came after the article (the article's own day is knowable)."""
-    return pd.Timestamp(day) > pd.Timestamp(cut)
 
 
 def when(day, cut) -> str:
@@ -44,8 +38,3 @@ def mark(table: pd.DataFrame, dates, cut, column: str = "when") -> pd.DataFrame:
     """
     days = table[dates] if isinstance(dates, str) else pd.Series(list(dates), index=table.index)
     return table.assign(**{column: [when(d, cut) for d in days]})
-
-
-def as_known_on(day) -> str:
-    """'as known on 12 February 2026', with '(hindsight)' added by callers that need it."""
-    return f"as known on {fmt_date(day)}"

@@ -171,7 +171,7 @@ def pace_words(rate: float, reference: float, tolerance: float = 0.05) -> str:
 def places_against_front(places: pd.DataFrame, status: pd.DataFrame, cut) -> pd.DataFrame:
     """One row per place the article names: its status and distance to the Russian-held area on
     each snapshot of ``place_status``; columns after the article's date (``cut``) say hindsight."""
-    from helpers.present.text import fmt_date, fmt_number
+    from helpers.present.text import fmt_date, fmt_number, hindsight_marked
 
     def cell(row) -> str:
         if row["status"] == "occupied":
@@ -180,8 +180,7 @@ def places_against_front(places: pd.DataFrame, status: pd.DataFrame, cut) -> pd.
 
     columns = {}
     for day, rows in status.sort_values("snapshot_date").groupby("snapshot_date", sort=True):
-        label = f"{fmt_date(day)}" + (" (hindsight)" if pd.Timestamp(day) > pd.Timestamp(cut) else "")
-        columns[label] = rows.set_index("place_id").apply(cell, axis=1)
+        columns[hindsight_marked(fmt_date(day), day, cut)] = rows.set_index("place_id").apply(cell, axis=1)
     table = pd.DataFrame(columns)
     named = places.set_index("place_id")
     table.index = [f"{named.at[p, 'name']} ({named.at[p, 'region']})" for p in table.index]
@@ -191,13 +190,12 @@ def places_against_front(places: pd.DataFrame, status: pd.DataFrame, cut) -> pd.
 def gains_by_region(by_oblast: pd.DataFrame, cut, min_km2: float = 0.5) -> pd.DataFrame:
     """Ground taken by Russia per region (rows) and window (columns, net in brackets), for regions
     where anything changed hands; a window ending after the article (``cut``) says hindsight."""
-    from helpers.present.text import fmt_int
+    from helpers.present.text import fmt_int, hindsight_marked
 
     columns = {}
     for _, rows in by_oblast.groupby("window", sort=False):
         first = rows.iloc[0]
-        label = first["label"] + (" (hindsight)" if pd.Timestamp(first["end_date"]) > pd.Timestamp(cut) else "")
-        columns[label] = rows.set_index("oblast").apply(
+        columns[hindsight_marked(first["label"], first["end_date"], cut)] = rows.set_index("oblast").apply(
             lambda r: f"{fmt_int(r['taken_km2'])} ({fmt_int(r['net_km2'])} net)", axis=1
         )
     moved = by_oblast.groupby("oblast")[["taken_km2", "regained_km2"]].max().max(axis=1) >= min_km2

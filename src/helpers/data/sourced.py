@@ -74,6 +74,12 @@ def article_date_from(events: pd.DataFrame) -> pd.Timestamp:
     return pd.Timestamp(rows.iloc[0])
 
 
+def is_hindsight(day, cut) -> bool:
+    """Whether data dated ``day`` came after the article dated ``cut`` (its own day is knowable):
+    the one rule every chart, table and verdict marks hindsight by."""
+    return pd.Timestamp(day) > pd.Timestamp(cut)
+
+
 def ratio(numerator: Figure, denominator: Figure) -> float:
     """numerator / denominator, refusing to divide figures of different units."""
     if numerator.unit != denominator.unit:

@@ -25,7 +25,8 @@ import json
 import altair as alt
 import pandas as pd
 
-from helpers.present.text import fmt_date
+from helpers.data.sourced import is_hindsight
+from helpers.present.text import fmt_date, hindsight_marked
 
 WIDTH = 560  # the PDF's width; on the web a chart fills its container (see book_renderer)
 
@@ -90,9 +91,9 @@ def _hindsight_band(cut, end, height: int) -> list[alt.Chart]:
     Every time chart takes the article's date as ``cut`` and calls this, so data the article's
     authors could not see is marked on the web and in the PDF alike.
     """
-    cut, end = pd.Timestamp(cut), pd.Timestamp(end)
-    if end <= cut:
+    if not is_hindsight(end, cut):
         return []
+    cut, end = pd.Timestamp(cut), pd.Timestamp(end)
     band = pd.DataFrame(
         {"start": [cut.strftime("%Y-%m-%d")], "end": [end.strftime("%Y-%m-%d")], "label": [hindsight_label(cut)]}
     )
@@ -292,7 +293,7 @@ def monthly_net_change(months: pd.DataFrame, *, cut) -> alt.Chart:
     the article (``cut``) are drawn faint and labelled as hindsight."""
     data = months[["month", "year", "label", "start_date", "end_date", "net_km2", "gained_km2", "lost_km2"]].copy()
     known = f"Known by {fmt_date(cut)}"
-    data["when"] = [hindsight_label(cut) if d > pd.Timestamp(cut) else known for d in data["end_date"]]
+    data["when"] = [hindsight_label(cut) if is_hindsight(d, cut) else known for d in data["end_date"]]
     for column in ("start_date", "end_date"):
         data[column] = data[column].dt.strftime("%Y-%m-%d")
     return (
@@ -378,7 +379,7 @@ def cumulative_change(
             "with its own colour and dash; a diamond marks the figure ISW reported to BBC News."
             + (
                 f" Dates after the article ({fmt_date(cut)}) are shaded as hindsight."
-                if series["date"].max() > pd.Timestamp(cut)
+                if is_hindsight(series["date"].max(), cut)
                 else f" Every snapshot shown predates the article ({fmt_date(cut)})."
             )
         ),
@@ -478,11 +479,7 @@ def deaths_per_day(rates: pd.DataFrame, *, cut) -> alt.Chart:
     is as known on; a snapshot after the article (``cut``) is labelled as hindsight."""
     data = rates.assign(
         month_label=rates["month"].dt.strftime("%B %Y"),
-        **{
-            "as known on": [
-                f"{fmt_date(d)} (hindsight)" if d > pd.Timestamp(cut) else fmt_date(d) for d in rates["snapshot_date"]
-            ]
-        },
+        **{"as known on": [hindsight_marked(fmt_date(d), d, cut) for d in rates["snapshot_date"]]},
     )
     return (
         alt.Chart(data)
@@ -711,19 +708,18 @@ def claims_overview(audit: pd.DataFrame, *, cut) -> alt.LayerChart:
     long = []
     for _, row in rows.iterrows():
         label = f"{row['short']}: {row['stated']}"
-        after = pd.Timestamp(row["data end"]) > pd.Timestamp(cut)
         for name, column in (("Strict reading (held, or net)", "strict value"), ("Wide reading", "wide value")):
             if pd.isna(row[column]):
                 continue
             long.append(
                 {
                     "claim": label,
-                    "reading": name + (" (hindsight)" if after else ""),
+                    "reading": hindsight_marked(name, row["data end"], cut),
                     "percent": 100 * row[column] / row["stated value"],
                     "low": 100 * row["low"] / row["stated value"],
                     "high": 100 * row["high"] / row["stated value"] if pd.notna(row["high"]) else None,
                     "verdict": row["verdict"],
-                    "data": f"to {fmt_date(row['data end'])}" + (" (hindsight)" if after else ""),
+                    "data": hindsight_marked(f"to {fmt_date(row['data end'])}", row["data end"], cut),
                 }
             )
     data = pd.DataFrame(long)
@@ -852,10 +848,7 @@ def gains_map(layers: pd.DataFrame, places: pd.DataFrame, *, cut, finding: str =
     is labelled hindsight."""
     periods = layers.loc[(layers["layer"] == "taken") & (layers["period"] != "2023")].sort_values("end_date")
     box = _extent(periods, 0.35)
-    label = {
-        row["period"]: row["label"] + (" (hindsight)" if pd.Timestamp(row["end_date"]) > pd.Timestamp(cut) else "")
-        for _, row in periods.iterrows()
-    }
+    label = {row["period"]: hindsight_marked(row["label"], row["end_date"], cut) for _, row in periods.iterrows()}
     order = [label[p] for p in periods["period"]]
     regions = (
         alt.Chart(alt.Data(values=_features(layers.loc[layers["layer"] == "region"], clip=box)))
@@ -924,7 +917,7 @@ def kursk_map(layers: pd.DataFrame, *, cut, finding: str = "") -> alt.LayerChart
         text = fmt_date(day) + (
             "" if row["label"] == fmt_date(day) else f", {row['label'][0].lower()}{row['label'][1:]}"
         )
-        return text + (" (hindsight)" if day > pd.Timestamp(cut) else "")
+        return hindsight_marked(text, day, cut)
 
     order = [when(r) for _, r in held.iterrows()]
     sumy = (

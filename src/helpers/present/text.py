@@ -17,6 +17,8 @@ import numbers
 import numpy as np
 import pandas as pd
 
+from helpers.data.sourced import is_hindsight
+
 #: key -> displayed text, for every value glued in this kernel.
 GLUED: dict[str, str] = {}
 
@@ -88,6 +90,11 @@ def glued_table(keys: list[str] | None = None) -> pd.DataFrame:
     """What this kernel has glued (or the given keys), as a table: key and text shown."""
     keys = list(GLUED) if keys is None else keys
     return pd.DataFrame({"key": keys, "shown as": [GLUED[k] for k in keys]})
+
+
+def hindsight_marked(text: str, day, cut) -> str:
+    """``text`` with ' (hindsight)' added when data dated ``day`` came after the article (``cut``)."""
+    return f"{text} (hindsight)" if is_hindsight(day, cut) else text
 
 
 #: Qualifiers a figure can carry in data/ (the schema's list) and how a derived figure inherits them.
