@@ -56,7 +56,7 @@ def test_kursk_measurements():
     assert (seen.last_without, seen.first_with) == (pd.Timestamp("2024-08-04"), pd.Timestamp("2024-08-11"))
     assert kursk.peak(AREAS) == (pd.Timestamp("2024-09-08"), 950.0)
     assert kursk.peak(AREAS, kursk.HELD_OR_GREY) == (pd.Timestamp("2024-08-25"), 1250.0)
-    assert kursk.change(AREAS, "2024-10-01", "2024-11-23") == -240.0
+    assert claims.check_kursk_retaken_since(claim("kursk_retaken_since", "retaken"), CTX).strict == 240.0
     with pytest.raises(LookupError):
         kursk.nearest(AREAS, "2024-10-20")
 

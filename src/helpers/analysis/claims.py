@@ -37,7 +37,7 @@ from helpers.analysis import kursk
 from helpers.data.load import load, reads
 from helpers.data.schemas import FIGURE_TABLES
 from helpers.data.sourced import Figure, figure
-from helpers.present.text import fmt_date, fmt_int, fmt_number
+from helpers.present.text import FLOOR_QUALIFIERS, ROUNDED_QUALIFIERS, fmt_date, fmt_int, fmt_number
 
 VERDICTS = ("consistent", "depends on definition", "not supported by the data", "contradicted", "not checkable")
 
@@ -68,8 +68,6 @@ KIND_OF_CHECK = {
     "place_near_front": "distance",
     "gains_in_north_east": "share of ground",
 }
-ROUNDED = ("about", "nearly", "almost")
-FLOORS = ("more than", "at least")
 
 
 class NoData(LookupError):
@@ -104,7 +102,7 @@ class Context:
     place_names: dict[str, str] | None = None  # places: place_id -> name
     by_oblast: pd.DataFrame | None = None  # gains_by_oblast
     known_on: pd.Timestamp | None = None  # None: everything (hindsight)
-    scale: float = 1.0  # multiplies MAP_AREA_PERCENT and STALEMATE_PERCENT (sensitivity)
+    scale: float = 1.0  # multiplies every tolerance of the rule (sensitivity)
 
     def as_known_on(self, day) -> Context:
         """Only the data dated on or before ``day``: what could be seen then."""
@@ -206,10 +204,10 @@ def tolerance(fig: Figure, kind: str, figures: pd.DataFrame, scale: float = 1.0)
         why = f"{MAP_AREA_PERCENT * scale:g}% for a map-read area"
     else:
         raise KeyError(f"no tolerance rule for a {kind!r} check")
-    if fig.qualifier in ROUNDED:
+    if fig.qualifier in ROUNDED_QUALIFIERS:
         slack += rounding_step(fig.value)
         why += f", plus rounding for '{fig.qualifier}'"
-    if fig.qualifier in FLOORS:
+    if fig.qualifier in FLOOR_QUALIFIERS:
         return Tolerance(fig.value - slack, None, why + f"; '{fig.qualifier}' sets a floor only")
     return Tolerance(fig.value - slack, fig.value + slack, why)
 

@@ -67,11 +67,6 @@ def nearest(areas: pd.DataFrame, day, max_gap_days: int = MAX_SNAPSHOT_GAP_DAYS)
     return data.loc[index]
 
 
-def change(areas: pd.DataFrame, start, end, column: str = HELD) -> float:
-    """Area at the snapshot nearest ``end`` minus at the snapshot nearest ``start``."""
-    return float(nearest(areas, end)[column]) - float(nearest(areas, start)[column])
-
-
 def timeline(events: pd.DataFrame, areas: pd.DataFrame, end="2025-01-31") -> pd.DataFrame:
     """Dated events from the incursion on, plus the first mapping and peak measured on DeepStateMap."""
     start = events.set_index("event_id").loc["kursk_incursion_start", "date"]
