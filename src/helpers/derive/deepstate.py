@@ -16,6 +16,7 @@ never used for areas.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -103,7 +104,11 @@ def geodesic_area_km2(lonlat: BaseGeometry) -> float:
 
 @dataclass
 class Snapshot:
-    """One snapshot's classes as unioned geometries in EPSG:3035."""
+    """One snapshot's classes as unioned geometries in EPSG:3035.
+
+    The unions of classes are computed once per snapshot (cached): every derived table reads
+    them, some many times (a place against the front on each date).
+    """
 
     classes: dict[str, BaseGeometry]
     sha256: str = ""
@@ -111,17 +116,17 @@ class Snapshot:
     repaired_features: int = 0
     notes: list[str] = field(default_factory=list)
 
-    @property
+    @functools.cached_property
     def occupied(self) -> BaseGeometry:
         """Russian-held: occupied since 2022 together with occupied before 2022."""
         return shapely.union_all([self.classes[c] for c in OCCUPIED_CLASSES])
 
-    @property
+    @functools.cached_property
     def occupied_or_grey(self) -> BaseGeometry:
         """Occupied plus Ukraine's grey zone: the widest reading of Russian control."""
         return shapely.union_all([self.occupied, self.classes["grey_zone_ukraine"]])
 
-    @property
+    @functools.cached_property
     def kursk_held_or_grey(self) -> BaseGeometry:
         """Kursk area held by Ukraine together with the Kursk grey zone: the widest reading."""
         return shapely.union_all([self.classes["kursk_ukraine_held"], self.classes["kursk_grey_zone"]])

@@ -70,12 +70,21 @@ def regions(package: bytes) -> dict[str, BaseGeometry]:
     return dict(sorted(found.items()))
 
 
+#: The row for ground that falls outside every region's outline (coast and border mismatch, and
+#: water Natural Earth leaves out), so that a split adds up to the whole change.
+OUTSIDE = "outside the regions' outlines"
+
+
 def split_change(start: BaseGeometry, end: BaseGeometry, by_region: dict[str, BaseGeometry]) -> dict[str, dict]:
-    """Area taken (in ``end``, not ``start``) and regained (the reverse), km², in each region."""
+    """Area taken (in ``end``, not ``start``) and regained (the reverse), km², in each region,
+    and in :data:`OUTSIDE` what no region holds."""
     taken, regained = end.difference(start), start.difference(end)
     out = {}
     for name, region in by_region.items():
         gained = deepstate.area_km2(taken.intersection(region))
         lost = deepstate.area_km2(regained.intersection(region))
         out[name] = {"taken_km2": gained, "regained_km2": lost, "net_km2": gained - lost}
+    gained = deepstate.area_km2(taken) - sum(r["taken_km2"] for r in out.values())
+    lost = deepstate.area_km2(regained) - sum(r["regained_km2"] for r in out.values())
+    out[OUTSIDE] = {"taken_km2": gained, "regained_km2": lost, "net_km2": gained - lost}
     return out

@@ -176,38 +176,34 @@ def deepstate_tables(
     return areas, pd.DataFrame(changes)
 
 
+#: From the article's date to the inauguration: hindsight, split by region and mapped.
+AFTER_ARTICLE = ("article_to_20_jan_2025", "20 November 2024 to 20 January 2025", "2024-11-20", "2025-01-20")
 #: Windows split by region: (window stem, label, wanted start snapshot, wanted end snapshot).
-#: The last runs from the article's date to the inauguration: hindsight.
 OBLAST_WINDOWS = [
     *[w for w in WINDOWS if w[0] in ("2023", "2024_to_17_nov", "2024_1_sep_to_3_nov")],
-    ("article_to_20_jan_2025", "20 November 2024 to 20 January 2025", "2024-11-20", "2025-01-20"),
+    AFTER_ARTICLE,
 ]
 OBLAST_METHOD = (
     "Taken: occupied at the end minus occupied at the start; regained: the reverse; each intersected "
     f"with Natural Earth's admin-1 polygon of the region, in {deepstate.EQUAL_AREA_NAME}. "
-    "'outside the regions' outlines' is what falls outside every polygon (coast and border mismatch)"
+    f"'{oblasts.OUTSIDE}' is what falls outside every polygon (coast and border mismatch)"
 )
-OUTSIDE = "outside the regions' outlines"
+#: The pinned input that holds the regions' boundaries.
+BOUNDARIES = "natural_earth_admin1_ukraine"
 
 
 def gains_by_oblast_table(
-    snapshots: dict[str, deepstate.Snapshot], by_wanted: dict[str, pd.Series], inputs: Inputs
+    snapshots: dict[str, deepstate.Snapshot],
+    by_wanted: dict[str, pd.Series],
+    by_region: dict,
+    boundaries: pd.Series,
 ) -> pd.DataFrame:
     """Ground taken and regained in each region of Ukraine, per window (occupied, not grey zone)."""
-    boundaries = inputs.row("natural_earth_admin1_ukraine")
-    by_region = oblasts.regions(inputs.read("natural_earth_admin1_ukraine"))
     rows = []
     for stem, label, start, end in OBLAST_WINDOWS:
         first, last = _on_or_before(by_wanted, start), _on_or_before(by_wanted, end)
         a, b = snapshots[first["input_id"]].occupied, snapshots[last["input_id"]].occupied
-        split = oblasts.split_change(a, b, by_region)
-        total = deepstate.change(a, b)
-        split[OUTSIDE] = {
-            "taken_km2": total.gained - sum(r["taken_km2"] for r in split.values()),
-            "regained_km2": total.lost - sum(r["regained_km2"] for r in split.values()),
-        }
-        split[OUTSIDE]["net_km2"] = split[OUTSIDE]["taken_km2"] - split[OUTSIDE]["regained_km2"]
-        for region, values in split.items():
+        for region, values in oblasts.split_change(a, b, by_region).items():
             rows.append(
                 {
                     "window": stem,
@@ -229,7 +225,7 @@ MAP_PERIODS = [
     ("2024_jan_aug", "1 January to 31 August 2024", "2023-12-31", "2024-08-31"),
     ("2024_1_sep_to_3_nov", "1 September to 3 November 2024", "2024-08-31", "2024-11-03"),
     ("2024_4_nov_to_article", "4 to 20 November 2024", "2024-11-03", "2024-11-20"),
-    ("article_to_20_jan_2025", "20 November 2024 to 20 January 2025", "2024-11-20", "2025-01-20"),
+    AFTER_ARTICLE,
 ]
 MAP_METHOD = (
     f"Polygons as measured (see deepstate_changes), simplified in {deepstate.EQUAL_AREA_NAME} to "
@@ -239,17 +235,17 @@ MAP_METHOD = (
 
 
 def map_layers_table(
-    snapshots: dict[str, deepstate.Snapshot], by_wanted: dict[str, pd.Series], inputs: Inputs
+    snapshots: dict[str, deepstate.Snapshot],
+    by_wanted: dict[str, pd.Series],
+    by_region: dict,
+    boundaries: pd.Series,
+    cut: str,
 ) -> pd.DataFrame:
     """Geometry for the maps: ground taken and regained per period, Ukraine's hold in Kursk region
-    on key dates, the Russian-held area on the article's date, and Ukraine's regions."""
-    from helpers.data.load import load
-    from helpers.data.sourced import article_date_from
-
-    cut = article_date_from(load("events")).date().isoformat()
+    on key dates, the Russian-held area on the article's date (``cut``), and Ukraine's regions."""
     rows = []
 
-    def add(layer_id, layer, period, label, start_pin, end_pin, full, tolerance, sha=None):
+    def add(layer_id, layer, period, label, full, tolerance, provenance, start_pin=None, end_pin=None):
         light = geometry.simplified(full, tolerance)
         rows.append(
             {
@@ -258,88 +254,64 @@ def map_layers_table(
                 "period": period,
                 "label": label,
                 "start_date": None if start_pin is None else _day(start_pin["snapshot_date"]),
-                "end_date": _day(end_pin["snapshot_date"]) if end_pin is not None else None,
+                "end_date": None if end_pin is None else _day(end_pin["snapshot_date"]),
                 "area_km2": round(deepstate.area_km2(full), 2),
                 "map_area_km2": round(geometry.area_of_lonlat_km2(light), 2),
                 "geometry": geometry.geojson(light),
-                **_provenance(end_pin if end_pin is not None else start_pin, MAP_METHOD, sha),
+                **provenance,
             }
         )
 
     for stem, label, start, end in MAP_PERIODS:
         first, last = _on_or_before(by_wanted, start), _on_or_before(by_wanted, end)
         a, b = snapshots[first["input_id"]].occupied, snapshots[last["input_id"]].occupied
-        sha = f"{first['sha256']} {last['sha256']}"
-        add(f"taken_{stem}", "taken", stem, label, first, last, b.difference(a), geometry.TOLERANCE_M, sha)
-        add(f"regained_{stem}", "regained", stem, label, first, last, a.difference(b), geometry.TOLERANCE_M, sha)
+        provenance = _provenance(last, MAP_METHOD, f"{first['sha256']} {last['sha256']}")
+        for layer, full in (("taken", b.difference(a)), ("regained", a.difference(b))):
+            add(f"{layer}_{stem}", layer, stem, label, full, geometry.TOLERANCE_M, provenance, first, last)
 
     ordered = sorted(by_wanted.values(), key=lambda pin: pin["snapshot_date"])
     held = [(pin, deepstate.area_km2(snapshots[pin["input_id"]].classes["kursk_ukraine_held"])) for pin in ordered]
-    first_mapped = next(pin for pin, area in held if area > 0)
-    peak = max(held, key=lambda item: item[1])[0]
     key_dates = {
-        "first_mapped": ("First mapped", first_mapped),
-        "peak": ("Largest area held", peak),
+        "first_mapped": ("First mapped", next(pin for pin, area in held if area > 0)),
+        "peak": ("Largest area held", max(held, key=lambda item: item[1])[0]),
         "1_oct_2024": ("1 October 2024", _on_or_before(by_wanted, "2024-10-01")),
         "article": ("The article's date", _on_or_before(by_wanted, cut)),
         "20_jan_2025": ("20 January 2025", _on_or_before(by_wanted, "2025-01-20")),
     }
     for key, (label, pin) in key_dates.items():
         snapshot = snapshots[pin["input_id"]]
-        add(
-            f"kursk_held_{key}",
-            "kursk_held",
-            key,
-            label,
-            None,
-            pin,
-            snapshot.classes["kursk_ukraine_held"],
-            geometry.TOLERANCE_M,
-        )
-        add(
-            f"kursk_grey_{key}",
-            "kursk_grey",
-            key,
-            label,
-            None,
-            pin,
-            snapshot.classes["kursk_grey_zone"],
-            geometry.TOLERANCE_M,
-        )
+        for layer, cls in (("kursk_held", "kursk_ukraine_held"), ("kursk_grey", "kursk_grey_zone")):
+            full = snapshot.classes[cls]
+            add(
+                f"{layer}_{key}", layer, key, label, full, geometry.TOLERANCE_M, _provenance(pin, MAP_METHOD), None, pin
+            )
 
-    article = _on_or_before(by_wanted, cut)
+    article = key_dates["article"][1]
+    held_then = snapshots[article["input_id"]].occupied
+    label = "Held by Russia on the article's date"
+    provenance = _provenance(article, MAP_METHOD)
     add(
         "occupied_article",
         "occupied",
         "article",
-        "Held by Russia on the article's date",
+        label,
+        held_then,
+        geometry.OUTLINE_TOLERANCE_M,
+        provenance,
         None,
         article,
-        snapshots[article["input_id"]].occupied,
-        geometry.OUTLINE_TOLERANCE_M,
     )
 
-    boundaries = inputs.row("natural_earth_admin1_ukraine")
-    for name, region in oblasts.regions(inputs.read("natural_earth_admin1_ukraine")).items():
-        light = geometry.simplified(region, geometry.OUTLINE_TOLERANCE_M)
-        rows.append(
-            {
-                "layer_id": "region_" + "".join(ch if ch.isalnum() else "_" for ch in name.lower()),
-                "layer": "region",
-                "period": "",
-                "label": name,
-                "start_date": None,
-                "end_date": None,
-                "area_km2": round(deepstate.area_km2(region), 2),
-                "map_area_km2": round(geometry.area_of_lonlat_km2(light), 2),
-                "geometry": geometry.geojson(light),
-                "source_key": boundaries["source_key"],
-                "upstream_repo": boundaries["upstream_repo"],
-                "upstream_commit": None,
-                "file_sha256": boundaries["sha256"],
-                "method": MAP_METHOD,
-            }
-        )
+    outline = {
+        "source_key": boundaries["source_key"],
+        "upstream_repo": boundaries["upstream_repo"],
+        "upstream_commit": None,
+        "file_sha256": boundaries["sha256"],
+        "method": MAP_METHOD,
+    }
+    for name, region in by_region.items():
+        layer_id = "region_" + "".join(ch if ch.isalnum() else "_" for ch in name.lower())
+        add(layer_id, "region", "", name, region, geometry.OUTLINE_TOLERANCE_M, outline)
     return pd.DataFrame(rows)
 
 
@@ -349,16 +321,17 @@ PLACE_METHOD = (
 )
 
 
-def place_status_table(snapshots: dict[str, deepstate.Snapshot], by_wanted: dict[str, pd.Series]) -> pd.DataFrame:
-    """Each place the article names, against the front: on the article's date, at each month end
-    after it and in the last snapshot (its status, and its distance to the Russian-held area)."""
+def place_status_table(
+    snapshots: dict[str, deepstate.Snapshot], by_wanted: dict[str, pd.Series], cut: str
+) -> pd.DataFrame:
+    """Each place the article names, against the front: on the article's date (``cut``), at each
+    month end after it and in the last snapshot (its status, and its distance to the Russian-held
+    area)."""
     import shapely
 
     from helpers.data.load import load
-    from helpers.data.sourced import article_date_from
 
-    cut = article_date_from(load("events"))
-    days = [cut.date().isoformat()]
+    days = [cut]
     days += [p.to_timestamp(how="end").date().isoformat() for p in pd.period_range(cut, max(by_wanted), freq="M")]
     days.append(max(by_wanted))
     pins = {}
@@ -538,8 +511,14 @@ def derive(shared: Path, out: Path, download: Path | None = None) -> dict[str, s
     """
     inputs = Inputs(Path(shared).parent, download=download)
     inputs.check()
+    from helpers.data.load import load
+    from helpers.data.sourced import article_date_from
+
     snapshots, by_wanted = read_deepstate(inputs)
     areas, changes = deepstate_tables(snapshots, by_wanted)
+    cut = article_date_from(load("events")).date().isoformat()
+    boundaries = inputs.row(BOUNDARIES)
+    by_region = oblasts.regions(inputs.read(BOUNDARIES))
     mz_monthly, mz_periods, mz_headline = mediazona_tables(inputs)
     texts = {
         "deepstate_areas": _csv_text(areas),
@@ -550,9 +529,9 @@ def derive(shared: Path, out: Path, download: Path | None = None) -> dict[str, s
         "mz_headline_totals": _csv_text(mz_headline),
         "gs_monthly_claims": _csv_text(general_staff_table(inputs)),
         "source_paragraphs": _csv_text(source_paragraphs(inputs)),
-        "place_status": _csv_text(place_status_table(snapshots, by_wanted)),
-        "gains_by_oblast": _csv_text(gains_by_oblast_table(snapshots, by_wanted, inputs)),
-        "map_layers": _csv_text(map_layers_table(snapshots, by_wanted, inputs)),
+        "place_status": _csv_text(place_status_table(snapshots, by_wanted, cut)),
+        "gains_by_oblast": _csv_text(gains_by_oblast_table(snapshots, by_wanted, by_region, boundaries)),
+        "map_layers": _csv_text(map_layers_table(snapshots, by_wanted, by_region, boundaries, cut)),
     }
     out.mkdir(parents=True, exist_ok=True)
     for table, text in texts.items():
