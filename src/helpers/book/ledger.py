@@ -124,7 +124,7 @@ class _Lineage:
         return tables, figures
 
 
-#: Words after a glued number that name its unit, longest first.
+#: Words after a glued number that name its unit; a phrase comes before any shorter one it starts with.
 UNIT_WORDS = (
     ("km² a day", "km² per day"),
     ("km²", "km²"),

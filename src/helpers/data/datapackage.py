@@ -59,6 +59,11 @@ LICENCES = {
 }
 
 
+def licence(table: str) -> dict:
+    """The terms a table is published under (CC BY 4.0 unless what it was made from says otherwise)."""
+    return LICENCES.get(table, CC_BY)
+
+
 def _field(name: str, column, kind: str) -> dict:
     field = {"name": name, "type": FRICTIONLESS_TYPES[kind]}
     if column.description:
@@ -121,7 +126,7 @@ def build(directory: Path | None = None) -> dict:
                 "encoding": "utf-8",
                 "bytes": len(raw),
                 "hash": f"sha256:{hashlib.sha256(raw).hexdigest()}",
-                "licenses": [LICENCES.get(table, CC_BY)],
+                "licenses": [licence(table)],
                 "schema": table_schema(table),
             }
         )

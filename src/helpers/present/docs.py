@@ -45,7 +45,7 @@ def row_rules(model: type[pa.DataFrameModel]) -> list[str]:
 @reads(*schemas.TABLES)
 def tables_overview() -> pd.DataFrame:
     """Each table: file, model, description, row count and licence (as in datapackage.json)."""
-    from helpers.data.datapackage import CC_BY, LICENCES
+    from helpers.data.datapackage import licence
 
     rows = []
     for table, (model, description) in schemas.TABLES.items():
@@ -56,7 +56,7 @@ def tables_overview() -> pd.DataFrame:
                 "schema": model.__name__,
                 "rows": len(load(table)),
                 "description": description,
-                "licence": LICENCES.get(table, CC_BY)["title"],
+                "licence": licence(table)["title"],
             }
         )
     return pd.DataFrame(rows)
