@@ -1,10 +1,11 @@
 """``make vendor``: fetch the pinned vega runtime into ``_static/vendor/`` and verify it.
 
-The HTML book draws its charts with vega, vega-lite and vega-embed loaded from the book's own
-``_static/vendor/vega-runtime.js`` (once per page, not inlined per chart), so charts render with
-no network. The three files are concatenated in load order into that one file, because
-jupyter-book adds every ``_static/**/*.js`` to each page in file-system order, which would not
-guarantee that vega loads before the packages that need it.
+The HTML book draws its charts with vega loaded from the book's own
+``_static/vendor/vega-runtime.js`` (once per page, and only on pages with charts), so charts
+render with no network. Only vega itself: each chart's Vega-Lite spec is compiled to Vega when
+its notebook executes (``helpers.present.charts.vega_spec``), so neither the Vega-Lite compiler
+nor vega-embed is shipped (0.31 MB less on every chart page). The runtime is one file with a
+header naming the package, version and sha256 of what it holds.
 The files are committed so that building needs no network either; this module records where
 they come from (the npm registry, pinned versions) and their SHA-256, refetches them with
 ``npm pack`` when asked, and lets the tests prove the committed files are the pinned ones.
@@ -26,23 +27,13 @@ VENDOR_DIR = PROJECT_ROOT / "_static" / "vendor"
 #: npm package -> (version, file inside the package, sha256 of that file)
 PINNED = {
     "vega": ("6.4.0", "build/vega.min.js", "8f6a3587cf8d4f42c7e08120e3eb05d067e746d554e39d2dcf52acc0bd5ba28f"),
-    "vega-lite": (
-        "6.4.1",
-        "build/vega-lite.min.js",
-        "6d5035fdd429b4bc6f91f3754426c3f516f3dbd8e08b105cfc2496bed4ebd254",
-    ),
-    "vega-embed": (
-        "7.3.0",
-        "build/vega-embed.min.js",
-        "b1455caba2fb1a72fb46025ba0ba1316e2dbc7f0dd40a3f6040172bf9c08ba91",
-    ),
 }
-#: Load order matters: vega-lite needs vega, vega-embed needs both.
-SCRIPT_ORDER = ("vega", "vega-lite", "vega-embed")
+#: Load order, should another package join vega in the runtime.
+SCRIPT_ORDER = ("vega",)
 RUNTIME = VENDOR_DIR / "vega-runtime.js"
 LICENSES = VENDOR_DIR / "LICENSES.txt"
 #: sha256 of the concatenated runtime, as ``make vendor`` writes it from the pinned files.
-RUNTIME_SHA256 = "762647b42532737bdbf57c5e91022df046585e09a3e3a5c1143a9c9541221c83"
+RUNTIME_SHA256 = "4f61c0714fb8fc6fcf167f5c37cbbd56bd0341c7c4815b78a9a9cad3bd313354"
 
 
 def sha256(path: Path) -> str:
