@@ -2,8 +2,11 @@
 
 Serves ``_build/html`` on 127.0.0.1, blocks (and records) any request that leaves that origin,
 and asserts for every page: each chart container rendered an ``svg`` or ``canvas``, no console
-errors, no off-origin request attempted, and the key findings' glued numbers are in the page
-text. A full-page screenshot of each page is saved under ``_build/screenshots/``.
+errors, no off-origin request attempted, the page with everything it loads within the page
+budget, every icon drawn, and the key findings' glued numbers in the page text; and, in the
+light and the dark theme, no serious or critical violation found by axe-core. Full-page
+screenshots of every page at desktop and phone widths, light and dark, are saved under
+``_build/screenshots/`` for review.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import os
 import shutil
 import threading
 
+import axe
 import pytest
 
 from conftest import CHAPTERS_WITH_FINDINGS, PAGES, key_findings, normalise
@@ -30,6 +34,8 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+#: Every page with its own assets (scripts, styles, fonts, images), uncompressed.
+PAGE_BUDGET_BYTES = 1_500_000
 
 if not CHROMIUM:
     if os.environ.get("CI") == "true":
@@ -89,6 +95,11 @@ def test_page_renders_offline(browser, origin, page_name):
     for index in range(charts.count()):
         charts.nth(index).locator("svg, canvas").first.wait_for(state="attached", timeout=15_000)
     page.wait_for_load_state("networkidle")
+    blank_icons = page.evaluate(
+        """() => [...document.querySelectorAll('i[class*="fa-"]')]
+               .filter(i => ['none', 'normal', '""'].includes(getComputedStyle(i, '::before').content))
+               .map(i => i.className)"""
+    )
     pdf_link = page.locator("a[href$='book.pdf']").first.get_attribute("href")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{page_name.replace('/', '_')}.png"), full_page=True)
@@ -97,6 +108,12 @@ def test_page_renders_offline(browser, origin, page_name):
 
     assert not blocked, f"requests left the book's origin: {blocked}"
     assert not any("fontawesome.js" in url for url in loaded)
+    heaviest = sorted(loaded.items(), key=lambda item: -item[1])[:4]
+    assert sum(loaded.values()) <= PAGE_BUDGET_BYTES, (
+        f"{page_name} weighs {sum(loaded.values()) / 1e6:.2f} MB with its assets (budget "
+        f"{PAGE_BUDGET_BYTES / 1e6} MB); heaviest: {heaviest}"
+    )
+    assert not blank_icons, f"icons with no glyph rule: {blank_icons}"
     assert (
         pdf_link
         and (built_html_root() / page_name).parent.joinpath(pdf_link).resolve()
@@ -198,3 +215,28 @@ def test_every_chart_has_a_view_the_data_table(browser, origin, page_name):
     context.close()
     assert counts["charts"] >= 1 and counts["tables"] == counts["charts"], counts
     assert counts["scroll"] <= 1, counts
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("page_name", PAGES)
+def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
+    """axe-core on every page, light and dark; screenshots at desktop and phone width."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=theme)
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(origin) else r.abort())
+    context.add_init_script(f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}');")
+    page = context.new_page()
+    page.goto(f"{origin}/{page_name}.html", wait_until="networkidle")
+    charts = page.locator(".book-chart")
+    for index in range(charts.count()):
+        charts.nth(index).locator("svg").first.wait_for(state="attached", timeout=15_000)
+    found_theme = page.evaluate("document.documentElement.dataset.theme")
+    violations = axe.blocking_violations(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    stem = f"{theme}_{page_name.replace('/', '_')}"
+    page.screenshot(path=str(SCREENSHOTS / f"desktop_{stem}.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(300)  # charts redraw at the new width
+    page.screenshot(path=str(SCREENSHOTS / f"phone_{stem}.png"), full_page=True)
+    context.close()
+    assert found_theme == theme
+    assert not violations, "\n".join(violations)

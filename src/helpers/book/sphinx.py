@@ -3,9 +3,13 @@
 * Prints the version, git commit and build date in every HTML page's footer.
 * Links the PDF book from every page's download menu (the build puts ``book.pdf`` beside the
   pages), in place of the browser's "Print to PDF".
-* Loads the vega runtime only on pages with charts, and removes duplicate scripts from pages
-  (sphinx-thebe injects its inline configuration twice under jupyter-book, which redeclares a
-  ``const`` and logs an error in every reader's console).
+* Loads the vega runtime only on pages with charts, and sphinx-design's stylesheet and script
+  only on pages that use its components (none do today), and removes duplicate scripts from
+  pages (sphinx-thebe injects its inline configuration twice under jupyter-book, which
+  redeclares a ``const`` and logs an error in every reader's console).
+* Repairs what axe-core finds in the extensions' HTML (``helpers.book.accessibility``).
+* Cuts the theme's icon fonts and icon rules to the icons the book shows, once the HTML is
+  written (``helpers.book.icons``): 0.36 MB less for every page.
 
 Executing the notebooks, the ledger (``numbers.json``), publishing the data and the incremental
 logic are the build's (``helpers.book.build``), not Sphinx's: Sphinx runs on executed notebooks in a
@@ -14,7 +18,13 @@ fresh folder every time, so none of its saved state is ever reused.
 
 from __future__ import annotations
 
-from helpers.book import provenance
+import re
+from pathlib import Path
+
+from helpers.book import accessibility, icons, provenance
+
+#: A page uses sphinx-design when an element carries one of its ``sd-`` classes.
+DESIGN_CLASS = re.compile(r'class="[^"]*\bsd-')
 
 
 def _footer(app, config) -> None:
@@ -41,15 +51,25 @@ def _pdf_button(app, pagename, templatename, context, doctree) -> None:
         )
 
 
-def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
+def _filename(asset) -> str:
+    return str(getattr(asset, "filename", asset) or "")
+
+
+def _page_assets(app, pagename, templatename, context, doctree) -> None:
+    body = context.get("body") or ""
+    has_design = bool(DESIGN_CLASS.search(body))
+    if not has_design and context.get("css_files"):
+        context["css_files"] = [c for c in context["css_files"] if "sphinx-design" not in _filename(c)]
     scripts = context.get("script_files")
     if not scripts:
         return
-    has_charts = "book-chart" in (context.get("body") or "")
+    has_charts = "book-chart" in body
     seen, unique = set(), []
     for script in scripts:
-        if not has_charts and "vega-runtime" in str(getattr(script, "filename", script) or ""):
+        if not has_charts and "vega-runtime" in _filename(script):
             continue  # the chart runtime is loaded only by pages that draw charts
+        if not has_design and "design-tabs" in _filename(script):
+            continue
         # the same inline script arrives with filename None and with filename "": compare the
         # file (either empty form alike) and the attributes, which hold an inline script's body
         filename = getattr(script, "filename", script) or ""
@@ -61,8 +81,20 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     context["script_files"] = unique
 
 
+def _repair_body(app, pagename, templatename, context, doctree) -> None:
+    if context.get("body"):
+        context["body"] = accessibility.repair_body(context["body"])
+
+
+def _trim_icons(app, exception) -> None:
+    if exception is None and app.builder.format == "html":
+        icons.trim(Path(app.outdir))
+
+
 def setup(app):
     app.connect("config-inited", _footer)
     app.connect("html-page-context", _pdf_button, priority=600)  # after the theme adds its buttons
-    app.connect("html-page-context", _dedupe_scripts, priority=900)  # after the themes add theirs
+    app.connect("html-page-context", _page_assets, priority=900)  # after the themes add theirs
+    app.connect("html-page-context", _repair_body)
+    app.connect("build-finished", _trim_icons)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": provenance.version()}
