@@ -2,8 +2,9 @@
 
 * ``_templates/static/webpack-macros.html`` drops ``fontawesome.js`` (1.49 MB on every page; the
   theme's CSS draws the same icons from its webfonts).
-* ``_templates/search-button-field.html`` (the theme looks components up by bare name) drops the search button's ``aria-label``,
-  so that its visible text ("Search Ctrl+K") names it (axe-core's label-content-name-mismatch).
+* ``_templates/search-button-field.html`` (the theme looks components up by bare name) drops
+  the search button's ``aria-label``, so that its visible text ("Search Ctrl+K") names it
+  (axe-core's label-content-name-mismatch).
 
 If a theme upgrade changes either file, this test fails instead of the book silently loading an
 old copy.
