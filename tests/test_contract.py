@@ -3,6 +3,7 @@ licences and a data package valid by the standard it claims (Frictionless)."""
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -124,3 +125,21 @@ def test_frictionless_catches_what_the_package_declares(data_copy: Path):
     (data_copy / "datapackage.json").write_text(datapackage.render(datapackage.build(data_copy)), encoding="utf-8")
     report = json.loads(frictionless_validate(data_copy / "datapackage.json").stdout)
     assert not report["valid"]
+
+
+def test_map_geometry_is_a_geojson_field_that_frictionless_checks(data_copy: Path):
+    """The maps' geometry column is Table Schema's ``geojson`` type, so any Table Schema
+    validator checks each cell as GeoJSON; a cell that is not GeoJSON fails."""
+    descriptor = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    fields = next(r for r in descriptor["resources"] if r["name"] == "map_layers")["schema"]["fields"]
+    assert next(f for f in fields if f["name"] == "geometry")["type"] == "geojson"
+    path = data_copy / "map_layers.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[1][rows[0].index("geometry")] = '{"type":"Polygon","coordinates":"nowhere"}'
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    (data_copy / "datapackage.json").write_text(datapackage.render(datapackage.build(data_copy)), encoding="utf-8")
+    report = json.loads(frictionless_validate(data_copy / "datapackage.json").stdout)
+    errors = [e for task in report["tasks"] for e in task["errors"]]
+    assert [(e["type"], e["fieldName"], e["rowNumber"]) for e in errors] == [("type-error", "geometry", 2)]

@@ -13,7 +13,7 @@ from helpers.derive import geometry
 from helpers.present import charts
 
 LAYERS = load("map_layers")
-MEASURED = LAYERS.loc[LAYERS["layer"] != "region"]
+MEASURED = LAYERS.loc[~LAYERS["layer"].isin(schemas.MAP_ORIENTATION_LAYERS)]
 
 
 @pytest.mark.parametrize("layer_id", list(MEASURED["layer_id"]))
@@ -84,3 +84,23 @@ def test_every_chart_offers_its_data_as_a_table():
         assert '<details class="chart-data"><summary>View the data</summary><table>' in markup, name
         assert markup.count("<tr>") >= 2, name
         assert "coordinates" not in markup.split('<details class="chart-data">')[1], name
+
+
+def test_neighbouring_countries_frame_ukraine_without_covering_it():
+    """Base geography: each neighbour is on the map, and none covers a Ukrainian region (Crimea
+    and Donetsk included) beyond what simplifying both outlines to 1 km can shift."""
+    import shapely
+    from shapely.geometry import Point, shape
+
+    from helpers.derive import deepstate, oblasts
+
+    countries = LAYERS.loc[LAYERS["layer"] == "country"].set_index("label")
+    assert set(countries.index) == set(oblasts.NEIGHBOURS.values())
+    ukraine = shapely.union_all([shape(json.loads(g)) for g in LAYERS.loc[LAYERS["layer"] == "region", "geometry"]])
+    for name, row in countries.iterrows():
+        country = shape(json.loads(row["geometry"]))
+        overlap_km2 = deepstate.area_km2(deepstate.to_equal_area(country.intersection(ukraine)))
+        assert overlap_km2 < 0.001 * row["area_km2"] + 50, (name, overlap_km2)
+    russia = shape(json.loads(countries.at["Russia", "geometry"]))
+    for lon, lat in ((34.1, 45.0), (37.8, 48.0)):  # Crimea, Donetsk
+        assert not russia.contains(Point(lon, lat))

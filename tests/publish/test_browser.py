@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import threading
@@ -144,7 +145,10 @@ def test_the_pdf_and_the_data_zip_are_published_beside_the_pages(built_html):
     assert (built_html / "book.pdf").read_bytes()[:4] == b"%PDF"
     with zipfile.ZipFile(built_html / "data" / "book-data.zip") as archive:
         names = set(archive.namelist())
-    assert {"data/datapackage.json", "data/references.bib", "data/territory.csv"} <= names
+    assert {"data/datapackage.json", "data/references.bib", "data/territory.csv", "data/map_layers.geojson"} <= names
+    collection = json.loads((built_html / "data" / "map_layers.geojson").read_text(encoding="utf-8"))
+    rows = (built_html / "data" / "map_layers.csv").read_text(encoding="utf-8").count("\n") - 1
+    assert collection["type"] == "FeatureCollection" and len(collection["features"]) == rows
     cite = (built_html / "chapters" / "how_to_cite.html").read_text(encoding="utf-8")
     assert "../book.pdf" in cite and "(PDF, " in cite and "book-data.zip" in cite
 

@@ -40,7 +40,7 @@ import nbformat
 import yaml
 
 from helpers import toc
-from helpers.book import execute, provenance, publish
+from helpers.book import execute, geojson, provenance, publish
 from helpers.paths import PROJECT_ROOT, data_dir
 
 PACKAGE = Path(__file__).resolve().parents[1]  # the helpers package
@@ -377,6 +377,7 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
         "build_date": book_facts["build_date"],
         "pages": [page.docname for page in toc.pages(root)],
     }
+    geojson.write(snapshot)  # the maps' polygons for GIS tools, from the table this build validated
     release = publish.publish(html, pdf, base, data=snapshot, record=record)
     cache.prune({trace.result for job in jobs if (trace := cache.trace(job.page.docname))})
     shutil.rmtree(work, ignore_errors=True)

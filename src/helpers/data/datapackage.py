@@ -65,7 +65,9 @@ def licence(table: str) -> dict:
 
 
 def _field(name: str, column, kind: str) -> dict:
-    field = {"name": name, "type": FRICTIONLESS_TYPES[kind]}
+    # a column may name its Table Schema type (geojson) where the parse kind (text) says too little
+    declared = (column.metadata or {}).get("table_schema_type")
+    field = {"name": name, "type": declared or FRICTIONLESS_TYPES[kind]}
     if column.description:
         field["description"] = column.description
     constraints: dict = {"required": not column.nullable}
@@ -79,7 +81,7 @@ def _field(name: str, column, kind: str) -> dict:
             constraints["minimum"] = _json_value(stats["min_value"])
         elif check.name == "less_than_or_equal_to":
             constraints["maximum"] = _json_value(stats["max_value"])
-        elif check.name == "str_matches":
+        elif check.name == "str_matches" and not declared:  # a pattern applies to strings only
             pattern = getattr(stats["pattern"], "pattern", stats["pattern"])
             # Table Schema patterns match the whole value, with no anchors; ours are ^...$ already
             constraints["pattern"] = pattern.removeprefix("^").removesuffix("$")

@@ -53,13 +53,17 @@ NAMES = {
 }
 
 
+def _member(package: bytes, name: str) -> dict:
+    with tarfile.open(fileobj=io.BytesIO(package), mode="r:gz") as archive:
+        member = archive.extractfile(name)
+        if member is None:
+            raise ValueError(f"{name} is not a file in the package")
+        return json.loads(member.read())
+
+
 def regions(package: bytes) -> dict[str, BaseGeometry]:
     """Region name -> its polygon in the equal-area projection, read from the package tarball."""
-    with tarfile.open(fileobj=io.BytesIO(package), mode="r:gz") as archive:
-        member = archive.extractfile(MEMBER)
-        if member is None:
-            raise ValueError(f"{MEMBER} is not a file in the package")
-        collection = json.loads(member.read())
+    collection = _member(package, MEMBER)
     found = {}
     for feature in collection["features"]:
         name = feature["properties"]["name"]
@@ -67,6 +71,41 @@ def regions(package: bytes) -> dict[str, BaseGeometry]:
             raise ValueError(f"unknown region {name!r} in {MEMBER}: add it to helpers.derive.oblasts.NAMES")
         geometry = deepstate.polygonal(shapely.make_valid(shape(feature["geometry"])))
         found[NAMES[name]] = deepstate.to_equal_area(geometry)
+    return dict(sorted(found.items()))
+
+
+#: The countries file in the same package: Natural Earth's admin-0 countries at a small scale
+#: (coarser than the regions), keyed by ISO 3166 alpha-3 code.
+COUNTRIES_MEMBER = "package/src/js/data/world.json"
+#: Ukraine's neighbours, drawn for orientation only (code -> the name the maps show).
+NEIGHBOURS = {
+    "RUS": "Russia",
+    "BLR": "Belarus",
+    "POL": "Poland",
+    "SVK": "Slovakia",
+    "HUN": "Hungary",
+    "ROU": "Romania",
+    "MDA": "Moldova",
+}
+#: The part of the world a map of Ukraine can show (longitude and latitude): neighbours are cut to it.
+NEIGHBOURHOOD = (20.0, 43.0, 42.0, 54.0)
+
+
+def neighbours(package: bytes, ukraine: BaseGeometry) -> dict[str, BaseGeometry]:
+    """Ukraine's neighbours in the equal-area projection, cut to :data:`NEIGHBOURHOOD`, with
+    ``ukraine`` (the union of the regions, drawn at a larger scale) taken out so that the coarse
+    country outlines never cover a region; where they fall short of it a sliver stays blank."""
+    collection = _member(package, COUNTRIES_MEMBER)
+    found = {}
+    for feature in collection["features"]:
+        if feature.get("id") not in NEIGHBOURS:
+            continue
+        lonlat = shapely.clip_by_rect(shapely.make_valid(shape(feature["geometry"])), *NEIGHBOURHOOD)
+        country = deepstate.polygonal(deepstate.to_equal_area(deepstate.polygonal(lonlat)).difference(ukraine))
+        found[NEIGHBOURS[feature["id"]]] = country
+    missing = set(NEIGHBOURS.values()) - set(found)
+    if missing:
+        raise ValueError(f"{COUNTRIES_MEMBER}: no outline for {sorted(missing)}")
     return dict(sorted(found.items()))
 
 

