@@ -36,11 +36,10 @@ import threading
 import time
 from pathlib import Path
 
-import nbformat
 import yaml
 
 from helpers import toc
-from helpers.book import execute, geojson, provenance, publish
+from helpers.book import execute, provenance, publish
 from helpers.paths import PROJECT_ROOT, data_dir
 
 PACKAGE = Path(__file__).resolve().parents[1]  # the helpers package
@@ -279,6 +278,12 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
     live = publish.manifest(base)
     if not fresh and live and live.get("key") == key:
         return f"nothing changed since release {live['release']}: the published book is current"
+    # Imported only when there is something to build: nbformat (through jsonschema's format
+    # checkers) and pandas (for the GeoJSON export) take about 3.5 s to import, several times
+    # what a build that finds nothing changed needs in all.
+    import nbformat
+
+    from helpers.book import geojson
 
     if fresh:
         (build_dir / "cache" / "validated").unlink(missing_ok=True)

@@ -27,8 +27,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
 from helpers.toc import Page
 
 #: Code run in each kernel after the notebook: records the ``helpers`` modules it imported.
@@ -206,7 +204,16 @@ def _stderr_outputs(notebook) -> list[str]:
     return found
 
 
+def _notebook_bytes(notebook) -> bytes:
+    # nbformat is imported where a notebook is handled: importing it costs about 2.5 s (jsonschema
+    # and its format checkers), which a build that finds nothing changed never needs to pay.
+    import nbformat
+
+    return nbformat.writes(notebook).encode("utf-8")
+
+
 async def _run(job: Job, env: dict[str, str], deps_log: Path, timeout: int) -> None:
+    import nbformat
     from nbclient import NotebookClient
 
     notebook = job.notebook
@@ -277,7 +284,7 @@ def execute(
                 failures.extend(f"{job.page.docname}.ipynb: {p}" for p in problems)
                 return
             tidy(job.notebook)
-            raw = nbformat.writes(job.notebook).encode("utf-8")
+            raw = _notebook_bytes(job.notebook)
             logged = {line for line in deps_log.read_text(encoding="utf-8").splitlines() if line}
             used = dict(inputs.resolve(line) for line in sorted(logged))
             cache.store(job.page.docname, raw, {"source": job.source, "environment": environment, "inputs": used})
