@@ -48,7 +48,7 @@ setup: $(STAMP)
 
 # JupyterLab comes from the lock (no network needed once .venv exists).
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=. index.ipynb
+	$(VENV)/bin/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root,) index.ipynb
 
 # Stops with a file/line/column/rule message before anything is executed.
 validate: $(STAMP)

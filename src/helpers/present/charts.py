@@ -218,8 +218,30 @@ def data_table(spec: dict) -> str:
     )
 
 
+#: Where a chart finds vega: the book's pages load it (``_static/vendor/vega-runtime.js``); in
+#: JupyterLab or Jupyter Notebook, whose pages carry ``jupyter-config-data``, the chart loads the
+#: same vendored file from the Jupyter server (``files/`` under the server's root, the project's
+#: folder for ``make lab`` and on Binder), once per page, so charts render offline there too.
+#: Anywhere else (a notebook viewer that runs no scripts) the chart says how to see it.
+JUPYTER_RUNTIME_LOADER = """\
+  if (typeof vega !== "undefined") { draw(); return; }
+  var config = document.getElementById("jupyter-config-data");
+  if (!config) { el.textContent = NO_RUNTIME; return; }
+  if (!window.bookVegaRuntime) {
+    window.bookVegaRuntime = new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = (JSON.parse(config.textContent).baseUrl || "/") + "files/_static/vendor/vega-runtime.js";
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+  window.bookVegaRuntime.then(draw, function () { el.textContent = NO_RUNTIME; });
+"""
+
 NO_RUNTIME_MESSAGE = (
-    "This chart is drawn by the vega runtime that the built book loads; build the book (make book) to see it."
+    "This chart is drawn by the vega runtime that the built book and JupyterLab load; build the book (make book) "
+    "or open the notebook with make lab to see it."
 )
 
 
@@ -244,12 +266,15 @@ def book_renderer(spec: dict, **_metadata) -> dict:
         f'<script type="text/javascript">\n'
         f"(function () {{\n"
         f'  var el = document.getElementById("{chart_id}");\n'
-        f'  if (typeof vega === "undefined") {{ el.textContent = {json.dumps(NO_RUNTIME_MESSAGE)}; return; }}\n'
-        f"  new vega.View(vega.parse({safe_spec}), "
-        '{"renderer": "svg", "container": el, "hover": true}).runAsync()\n'
-        "    .catch(function (error) {\n"
-        '      console.error(error); el.textContent = "Chart failed to render: " + error;\n'
-        "    });\n"
+        f"  var spec = {safe_spec};\n"
+        "  function draw() {\n"
+        '    new vega.View(vega.parse(spec), {"renderer": "svg", "container": el, "hover": true}).runAsync()\n'
+        "      .catch(function (error) {\n"
+        '        console.error(error); el.textContent = "Chart failed to render: " + error;\n'
+        "      });\n"
+        "  }\n"
+        f"  var NO_RUNTIME = {json.dumps(NO_RUNTIME_MESSAGE)};\n"
+        f"{JUPYTER_RUNTIME_LOADER}"
         f"}})();\n"
         f"</script>\n"
         f"{data_table(spec)}"

@@ -1,0 +1,195 @@
+"""Every chapter in JupyterLab, offline, as a researcher runs it.
+
+Starts JupyterLab from the project's environment on 127.0.0.1, over a temporary copy of the
+notebooks and ``_static/vendor`` (so running them never rewrites the committed files; the
+kernels read the project's data through the installed ``helpers``), opens each notebook in
+headless Chromium with every request that leaves the server's origin blocked and recorded,
+clears the outputs, runs all cells, and asserts: every code cell ran, no error or stderr
+output, no script error, no off-origin request, and every chart drawn as SVG (from the
+vendored vega runtime, which the chart loads from the Jupyter server). A screenshot of each
+notebook is saved under ``_build/screenshots/lab_*.png``.
+
+What it does not assert: numbers in the prose. JupyterLab cannot render myst-nb's
+``{glue:text}`` roles, so the Markdown cells show the roles, not the values (see the README).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from helpers import toc
+from helpers.paths import PROJECT_ROOT
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOTS = PROJECT_ROOT / "_build" / "screenshots"
+TOKEN = "book-test"
+#: Chapters that draw charts (the book's browser test checks the same pages).
+WITH_CHARTS = {"index.ipynb", "chapters/surge.ipynb", "chapters/kursk.ipynb", "chapters/human_cost.ipynb"}
+NOTEBOOKS = [page.path.relative_to(PROJECT_ROOT).as_posix() for page in toc.notebooks(PROJECT_ROOT)]
+
+if not CHROMIUM:
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI must run the JupyterLab test: chromium is missing", pytrace=False)
+    pytest.skip("chromium not installed (make browser-deps installs it as root)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    root = tmp_path_factory.mktemp("lab")
+    for name in NOTEBOOKS:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(PROJECT_ROOT / name, root / name)
+    shutil.copytree(PROJECT_ROOT / "_static" / "vendor", root / "_static" / "vendor")
+    # Fresh settings and workspaces (nothing from a researcher's own JupyterLab), the kernel
+    # started without asking, and no autosave.
+    state = tmp_path_factory.mktemp("lab-state")
+    notebook_settings = state / "settings" / "@jupyterlab" / "notebook-extension"
+    notebook_settings.mkdir(parents=True)
+    (notebook_settings / "tracker.jupyterlab-settings").write_text('{"autoStartDefaultKernel": true}')
+    docmanager_settings = state / "settings" / "@jupyterlab" / "docmanager-extension"
+    docmanager_settings.mkdir(parents=True)
+    (docmanager_settings / "plugin.jupyterlab-settings").write_text('{"autosave": false}')
+    port = _free_port()
+    jupyter = Path(sys.executable).with_name("jupyter")
+    server = subprocess.Popen(
+        [
+            str(jupyter),
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--ServerApp.root_dir={root}",
+            f"--IdentityProvider.token={TOKEN}",
+            "--LabApp.expose_app_in_browser=True",
+            f"--LabApp.user_settings_dir={state / 'settings'}",
+            f"--LabApp.workspaces_dir={state / 'workspaces'}",
+            "--LabApp.extension_manager=readonly",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    origin = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{origin}/api/status?token={TOKEN}", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("JupyterLab did not start")
+        yield origin
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        yield instance
+        instance.close()
+
+
+KERNEL_IDLE = """() => {
+    const widget = window.jupyterapp.shell.currentWidget;
+    const kernel = widget && widget.sessionContext && widget.sessionContext.session
+        && widget.sessionContext.session.kernel;
+    return !!kernel && kernel.status === 'idle';
+}"""
+PROMPTS = """[...window.jupyterapp.shell.currentWidget.node.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
+    .map(p => p.textContent.trim())"""
+NOTHING_RAN = f"() => {PROMPTS}.every(p => !/\\d/.test(p))"
+ALL_CELLS_RAN = (
+    f"() => {{ const prompts = {PROMPTS}; return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p)); }}"
+)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_a_chapter_runs_in_jupyterlab_offline(browser, lab, notebook):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    blocked, errors = [], []
+
+    def route(route):
+        if route.request.url.startswith(lab + "/") or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    # a workspace of its own, so that no tab another test opened comes back
+    workspace = notebook.replace("/", "-").removesuffix(".ipynb")
+    page.goto(f"{lab}/lab/workspaces/{workspace}/tree/{notebook}?token={TOKEN}", wait_until="domcontentloaded")
+    page.wait_for_function("window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=60_000)
+    # JupyterLab may ask which kernel to start ("Select Kernel"): accept its default, the
+    # project's environment; then wait for the kernel to be idle.
+    deadline = time.monotonic() + 90
+    while not page.evaluate(KERNEL_IDLE):
+        assert time.monotonic() < deadline, "the notebook's kernel did not start"
+        if page.locator(".jp-Dialog .jp-mod-accept").count():
+            page.locator(".jp-Dialog .jp-mod-accept").click()
+        page.wait_for_timeout(250)
+    assert page.evaluate("() => window.jupyterapp.shell.currentWidget.context.path") == notebook
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+    page.wait_for_function(NOTHING_RAN, timeout=30_000)
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+    try:
+        page.wait_for_function(ALL_CELLS_RAN, timeout=240_000)
+    finally:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"lab_{notebook.replace('/', '_').removesuffix('.ipynb')}.png"))
+    page.wait_for_function(
+        "[...window.jupyterapp.shell.currentWidget.node.querySelectorAll('.book-chart')]"
+        ".every(c => c.querySelector('svg') || c.textContent)",
+        timeout=30_000,
+    )
+    found = page.evaluate(
+        """() => {
+            const panel = window.jupyterapp.shell.currentWidget.node;
+            const charts = [...panel.querySelectorAll('.book-chart')];
+            return {
+                charts: charts.length,
+                drawn: panel.querySelectorAll('.book-chart svg').length,
+                notDrawn: charts.filter(c => !c.querySelector('svg')).map(c => c.textContent.slice(0, 200)),
+                errors: [...panel.querySelectorAll(
+                    '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
+                    .map(o => o.textContent.slice(0, 300)),
+            };
+        }"""
+    )
+    page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"lab_{notebook.replace('/', '_').removesuffix('.ipynb')}.png"))
+    context.close()
+
+    assert not blocked, f"requests left JupyterLab's origin: {blocked}"
+    assert not found["errors"], found["errors"]
+    assert not errors, f"script errors: {errors}"
+    assert found["drawn"] == found["charts"], found["notDrawn"]
+    if notebook in WITH_CHARTS:  # so that the check above cannot pass for want of charts
+        assert found["charts"] >= 1
