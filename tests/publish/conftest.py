@@ -30,6 +30,23 @@ def key_findings(page: str) -> list[str]:
     raise AssertionError(f"{page}: no Key findings section")
 
 
+def keep_on_origin(context, origin: str, *also: str) -> list[str]:
+    """Let a browser context's requests reach ``origin`` (and URLs starting with ``also``, such
+    as ``data:``) only; block every other one and record it in the list returned."""
+    blocked: list[str] = []
+    allowed = (origin + "/", *also)
+
+    def route(route):
+        if route.request.url.startswith(allowed):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    return blocked
+
+
 def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u00a0", " "))
 

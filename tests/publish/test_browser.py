@@ -21,7 +21,7 @@ import threading
 import axe
 import pytest
 
-from conftest import CHAPTERS_WITH_FINDINGS, PAGES, key_findings, normalise
+from conftest import CHAPTERS_WITH_FINDINGS, PAGES, keep_on_origin, key_findings, normalise
 from helpers.paths import PROJECT_ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -76,16 +76,7 @@ def browser():
 @pytest.mark.parametrize("page_name", PAGES)
 def test_page_renders_offline(browser, origin, page_name):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    blocked, errors = [], []
-
-    def route(route):
-        if route.request.url.startswith(origin + "/"):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", route)
+    blocked, errors = keep_on_origin(context, origin), []
     page = context.new_page()
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -129,7 +120,7 @@ def test_page_renders_offline(browser, origin, page_name):
 def test_chapters_with_charts_have_charts(browser, origin):
     """Guards the test above: it must have charts to check, or it would pass vacuously."""
     context = browser.new_context()
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(origin) else r.abort())
+    keep_on_origin(context, origin)
     page = context.new_page()
     counts = {}
     for name in ("chapters/surge", "chapters/kursk", "chapters/human_cost", "chapters/negotiation"):
@@ -155,7 +146,7 @@ def test_the_pdf_and_the_data_zip_are_published_beside_the_pages(built_html):
 
 def _chart_page(browser, origin, page_name: str, width: int, dark: bool):
     context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme="dark" if dark else "light")
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(origin) else r.abort())
+    keep_on_origin(context, origin)
     if dark:
         context.add_init_script("localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');")
     page = context.new_page()
@@ -226,7 +217,7 @@ def test_every_chart_has_a_view_the_data_table(browser, origin, page_name):
 def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
     """axe-core on every page, light and dark; screenshots at desktop and phone width."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=theme)
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(origin) else r.abort())
+    keep_on_origin(context, origin)
     context.add_init_script(f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}');")
     page = context.new_page()
     page.goto(f"{origin}/{page_name}.html", wait_until="networkidle")

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import keep_on_origin
 from helpers import toc
 from helpers.paths import PROJECT_ROOT
 
@@ -130,16 +131,7 @@ ALL_CELLS_RAN = (
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_a_chapter_runs_in_jupyterlab_offline(browser, lab, notebook):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    blocked, errors = [], []
-
-    def route(route):
-        if route.request.url.startswith(lab + "/") or route.request.url.startswith("data:"):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", route)
+    blocked, errors = keep_on_origin(context, lab, "data:"), []
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
     # a workspace of its own, so that no tab another test opened comes back

@@ -72,8 +72,7 @@ def _page_assets(app, pagename, templatename, context, doctree) -> None:
             continue
         # the same inline script arrives with filename None and with filename "": compare the
         # file (either empty form alike) and the attributes, which hold an inline script's body
-        filename = getattr(script, "filename", script) or ""
-        key = (str(filename), tuple(sorted((k, str(v)) for k, v in getattr(script, "attributes", {}).items())))
+        key = (_filename(script), tuple(sorted((k, str(v)) for k, v in getattr(script, "attributes", {}).items())))
         if key in seen:
             continue
         seen.add(key)

@@ -234,6 +234,11 @@ MAP_METHOD = (
 )
 
 
+def _layer_id(layer: str, name: str) -> str:
+    """An outline's layer_id: 'region_kyiv_city' for the region 'Kyiv city'."""
+    return f"{layer}_" + "".join(ch if ch.isalnum() else "_" for ch in name.lower())
+
+
 OUTLINE_METHOD = (
     f"Natural Earth outline, for orientation only: simplified in {deepstate.EQUAL_AREA_NAME} to "
     f"{geometry.OUTLINE_TOLERANCE_M:g} m, rounded to {geometry.DECIMALS} decimal places of longitude/latitude; "
@@ -320,11 +325,9 @@ def map_layers_table(
         "method": OUTLINE_METHOD,
     }
     for name, region in by_region.items():
-        layer_id = "region_" + "".join(ch if ch.isalnum() else "_" for ch in name.lower())
-        add(layer_id, "region", "", name, region, geometry.OUTLINE_TOLERANCE_M, outline)
+        add(_layer_id("region", name), "region", "", name, region, geometry.OUTLINE_TOLERANCE_M, outline)
     for name, country in (countries or {}).items():
-        layer_id = "country_" + "".join(ch if ch.isalnum() else "_" for ch in name.lower())
-        add(layer_id, "country", "", name, country, geometry.OUTLINE_TOLERANCE_M, outline)
+        add(_layer_id("country", name), "country", "", name, country, geometry.OUTLINE_TOLERANCE_M, outline)
     return pd.DataFrame(rows)
 
 

@@ -28,6 +28,7 @@ import json
 import altair as alt
 import pandas as pd
 
+from helpers.data.schemas import MAP_ORIENTATION_LAYERS
 from helpers.data.sourced import is_hindsight
 from helpers.present.text import fmt_date, hindsight_marked
 
@@ -178,7 +179,7 @@ def _data_rows(spec: dict) -> list[dict]:
     def readable(values: list[dict]) -> list[dict]:
         if values[0].get("type") == "Feature":
             values = [f["properties"] for f in values if isinstance(f.get("properties"), dict)]
-            values = [r for r in values if r.get("layer") not in ("region", "country", "frame", "occupied")]
+            values = [r for r in values if r.get("layer") not in (*MAP_ORIENTATION_LAYERS, "frame", "occupied")]
         return [{k: v for k, v in r.items() if k not in ("geometry", "layer", "label_y")} for r in values]
 
     candidates = [readable(values) for values in found]
