@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-
-import altair as alt
 
 from helpers.paths import PROJECT_ROOT
 
@@ -45,15 +44,35 @@ def test_a_non_editable_install_finds_the_data_from_any_folder_of_the_book(tmp_p
         assert Path(data) == PROJECT_ROOT / "data"
 
 
+GLOBAL_STATE = (
+    "import os, sys, warnings, logging, json, numpy as np, pandas as pd, altair as alt\n"
+    "def state():\n"
+    "    return json.dumps({'renderer': alt.renderers.active, 'theme': alt.theme.active,\n"
+    "        'transformer': alt.data_transformers.active, 'pandas': repr(pd._config.config._global_config),\n"
+    "        'numpy': repr(np.get_printoptions()), 'warnings': repr(warnings.filters), 'path': sys.path,\n"
+    "        'environ': dict(os.environ), 'logging': [logging.root.level, repr(logging.root.handlers)],\n"
+    "        'cwd': os.getcwd()}, sort_keys=True, default=repr)\n"
+)
+
+
 def test_importing_helpers_changes_no_global_state():
-    before = alt.renderers.active
-    code = (
-        "import altair as alt, importlib, pkgutil, helpers\n"
-        "before = alt.renderers.active\n"
+    """Importing every ``helpers`` module leaves Altair's renderer, theme and data transformer,
+    pandas' and NumPy's options, warning filters, logging, sys.path, the environment and the
+    working directory as they were."""
+    code = GLOBAL_STATE + (
+        "import importlib, pkgutil\n"
+        "before = state()\n"
+        "import helpers\n"
         "for m in pkgutil.walk_packages(helpers.__path__, 'helpers.'):\n"
         "    if not m.name.endswith('__main__'): importlib.import_module(m.name)\n"
-        "print(before == alt.renderers.active)"
+        "after = state()\n"
+        "print(json.dumps([k for k in json.loads(before) if json.loads(before)[k] != json.loads(after)[k]]))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "True"
-    assert alt.renderers.active == before
+    assert json.loads(result.stdout) == []
+
+
+def test_the_global_state_check_sees_a_change():
+    code = GLOBAL_STATE + "before = state()\nalt.renderers.enable('svg')\nprint(before == state())"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

@@ -21,10 +21,10 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 
 from helpers.data import bibliography, datapackage, schemas
 from helpers.data.errors import DataIssue, DataValidationError
+from helpers.data.pandera_import import pa
 from helpers.paths import data_dir, display_path, record_dependency
 
 #: Tables loaded in this process, in order: a chapter lists them as its downloads.

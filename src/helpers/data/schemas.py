@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
 
 from helpers import toc
 from helpers.data import bibliography
+from helpers.data.pandera_import import Series, pa
 from helpers.paths import PROJECT_ROOT
 
 EARLIEST_DATE = pd.Timestamp("2014-01-01")

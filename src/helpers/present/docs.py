@@ -7,10 +7,10 @@ added to ``schemas.py`` appears here without anyone writing it down twice.
 from __future__ import annotations
 
 import pandas as pd
-import pandera.pandas as pa
 
 from helpers.data import schemas
 from helpers.data.load import load, reads
+from helpers.data.pandera_import import pa
 
 KIND_LABELS = {"text": "text", "number": "number", "integer": "whole number", "date": "date (YYYY-MM-DD)"}
 
