@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def test_lineage_follows_variables_back_to_loads_and_figures(tmp_path: Path):
             'a = figure(territory, "isw_russian_gain_2023")\nb = surge.deepstate_change(changes, "window_2023")',
             'ratio = b.gained / a.value\nglue_text("r", fmt_number(ratio, 1))\nglue_text("c", "5")',
         ],
-        "A ratio of {glue:text}`r` times, and {glue:text}`c` km² more.",
+        "A ratio of {eval}`glued.r` times, and {eval}`glued.c` km² more.",
         {"r": "1.6", "c": "5"},
     )
     path = tmp_path / "page.ipynb"
@@ -49,7 +50,7 @@ def test_lineage_includes_tables_a_helper_loads_itself(tmp_path: Path):
             'audit = claims.audit(load("claims"), claims.default_context())',
             'n = (audit["verdict"] == "consistent").sum()\nglue_text("n", fmt_int(n))',
         ],
-        "{glue:text}`n` claims.",
+        "{eval}`glued.n` claims.",
         {"n": "6"},
     )
     path = tmp_path / "page.ipynb"
@@ -90,7 +91,7 @@ def test_a_helper_that_loads_a_table_it_did_not_declare_is_stopped():
 
 
 def test_a_glue_call_without_a_value_is_an_error(tmp_path: Path):
-    nb = notebook_with(['glue_text("x", "1")'], "{glue:text}`x`", {})
+    nb = notebook_with(['glue_text("x", "1")'], "{eval}`glued.x`", {})
     path = tmp_path / "page.ipynb"
     nbformat.write(nb, path)
     with pytest.raises(ValueError, match="no glued value"):
@@ -116,6 +117,27 @@ def test_every_number_in_prose_is_in_the_ledger():
         used = {m for c in notebook.cells if c.cell_type == "markdown" for m in ledger.GLUE_ROLE.findall(c.source)}
         assert {(page, k) for k in used} <= keys
     assert all(r["source_keys"] for r in rows if r["tables"] or r["figure_ids"])
+
+
+@pytest.mark.parametrize("page", ledger.pages_for(PROJECT_ROOT))
+def test_prose_shows_numbers_the_way_both_the_book_and_jupyterlab_render(page):
+    """Only ``{eval}`glued.key```: JupyterLab would show a ``{glue:text}`` role's key, not its
+    value, and the book evaluates nothing else; the page's kernel must have ``glued``."""
+    notebook = nbformat.read(PROJECT_ROOT / f"{page}.ipynb", as_version=4)
+    prose = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert not re.findall(r"\{glue[:}][^`]*`[^`]*`", prose), f"{page}: write {{eval}}`glued.key`"
+    roles = re.findall(r"\{eval\}`[^`]*`", prose)
+    assert [r for r in roles if not ledger.GLUE_ROLE.fullmatch(r)] == [], f"{page}: only glued.<key>"
+    if roles:
+        imports = [
+            alias.name
+            for c in notebook.cells
+            if c.cell_type == "code"
+            for node in ast.walk(ast.parse(c.source))
+            if isinstance(node, ast.ImportFrom) and node.module == "helpers.present.text"
+            for alias in node.names
+        ]
+        assert "glued" in imports, f"{page}: import glued from helpers.present.text for JupyterLab"
 
 
 def test_a_computed_glue_key_is_refused(tmp_path: Path):

@@ -17,7 +17,7 @@ from helpers.present import text
 
 PAGES = ledger.pages_for(PROJECT_ROOT)
 QUALIFIER_WORDS = ("about", "more than", "at least", "nearly", "almost", "roughly", "around", "over", "some")
-TYPED = re.compile(r"\b(" + "|".join(QUALIFIER_WORDS) + r")\s+\{glue:text\}", re.IGNORECASE)
+TYPED = re.compile(r"\b(" + "|".join(QUALIFIER_WORDS) + r")\s+\{(?:eval|glue:text)\}", re.IGNORECASE)
 
 
 def notebook(page: str):

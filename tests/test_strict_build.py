@@ -47,18 +47,21 @@ def build(root: Path) -> subprocess.CompletedProcess:
 
 
 def test_valid_glue_builds(tmp_path: Path):
-    result = build(tiny_book(tmp_path / "ok", "About {glue:text}`answer` km²."))
+    """The prose's ``{eval}`glued.key``` shows the glued text in the book, with no kernel."""
+    result = build(tiny_book(tmp_path / "ok", "About {eval}`glued.answer` km²."))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert "2,700" in (tmp_path / "ok" / "_build" / "html" / "index.html").read_text(encoding="utf-8")
+    page = (tmp_path / "ok" / "_build" / "html" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="pasted-text">2,700</span> km²' in page
 
 
 @pytest.mark.parametrize(
     "markdown, expected",
     [
-        ("About {glue:text}`no_such_key` km².", "no_such_key"),
+        ("About {eval}`glued.no_such_key` km².", "no_such_key"),
+        ("About {eval}`answer * 2` km².", "evaluates only glued.<key>"),
         ("See [a page that does not exist](missing_page).", "missing_page"),
     ],
-    ids=["broken_glue", "unresolved_reference"],
+    ids=["broken_glue", "not_a_glued_key", "unresolved_reference"],
 )
 def test_warning_fails_the_build(tmp_path: Path, markdown: str, expected: str):
     result = build(tiny_book(tmp_path / "bad", markdown))

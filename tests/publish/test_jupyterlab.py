@@ -5,12 +5,11 @@ notebooks and ``_static/vendor`` (so running them never rewrites the committed f
 kernels read the project's data through the installed ``helpers``), opens each notebook in
 headless Chromium with every request that leaves the server's origin blocked and recorded,
 clears the outputs, runs all cells, and asserts: every code cell ran, no error or stderr
-output, no script error, no off-origin request, and every chart drawn as SVG (from the
-vendored vega runtime, which the chart loads from the Jupyter server). A screenshot of each
-notebook is saved under ``_build/screenshots/lab_*.png``.
-
-What it does not assert: numbers in the prose. JupyterLab cannot render myst-nb's
-``{glue:text}`` roles, so the Markdown cells show the roles, not the values (see the README).
+output, no script error, no off-origin request, every chart drawn as SVG (from the vendored
+vega runtime, which the chart loads from the Jupyter server), and every number of the prose
+shown in the rendered Markdown: each ``{eval}`glued.key``` role, evaluated in the kernel by
+``jupyterlab-myst``, shows the text the book shows (the committed glue output), and no role is
+left unevaluated. A screenshot of each notebook is saved under ``_build/screenshots/lab_*.png``.
 """
 
 from __future__ import annotations
@@ -24,10 +23,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from conftest import keep_on_origin
 from helpers import toc
+from helpers.book import ledger
 from helpers.paths import PROJECT_ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -128,6 +129,20 @@ ALL_CELLS_RAN = (
 )
 
 
+RENDERED_PROSE = (
+    "[...window.jupyterapp.shell.currentWidget.node.querySelectorAll('.jp-MarkdownCell .jp-RenderedMarkdown')]"
+    ".map(m => m.innerText).join('\\n')"
+)
+
+
+def _prose_numbers(notebook: str) -> dict[str, str]:
+    """key -> text for every number the notebook's prose shows, as the committed outputs glued it."""
+    committed = nbformat.read(PROJECT_ROOT / notebook, as_version=4)
+    values = ledger.stored_values(committed)
+    prose = "\n".join(c.source for c in committed.cells if c.cell_type == "markdown")
+    return {key: values[key] for key in ledger.GLUE_ROLE.findall(prose)}
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_a_chapter_runs_in_jupyterlab_offline(browser, lab, notebook):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -155,6 +170,10 @@ def test_a_chapter_runs_in_jupyterlab_offline(browser, lab, notebook):
     finally:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"lab_{notebook.replace('/', '_').removesuffix('.ipynb')}.png"))
+    prose_numbers = _prose_numbers(notebook)
+    if prose_numbers:  # the Markdown cells' roles are evaluated once the kernel has run the code
+        page.wait_for_function(f"() => !({RENDERED_PROSE}).includes('glued.')", timeout=30_000)
+    prose = page.evaluate(f"() => {RENDERED_PROSE}")
     page.wait_for_function(
         "[...window.jupyterapp.shell.currentWidget.node.querySelectorAll('.book-chart')]"
         ".every(c => c.querySelector('svg') || c.textContent)",
@@ -185,3 +204,8 @@ def test_a_chapter_runs_in_jupyterlab_offline(browser, lab, notebook):
     assert found["drawn"] == found["charts"], found["notDrawn"]
     if notebook in WITH_CHARTS:  # so that the check above cannot pass for want of charts
         assert found["charts"] >= 1
+    assert "glued." not in prose, "a prose role was left unevaluated"
+    missing = {key: text for key, text in prose_numbers.items() if text not in prose}
+    assert not missing, f"numbers not shown in the rendered prose: {missing}"
+    if notebook in WITH_CHARTS:
+        assert prose_numbers, "the chapter's prose shows glued numbers"

@@ -30,9 +30,9 @@ import pandas as pd
 from helpers import toc
 from helpers.data import schemas
 from helpers.paths import book_root
-from helpers.present.text import FLOOR_QUALIFIERS, ROUNDED_QUALIFIERS
+from helpers.present.text import FLOOR_QUALIFIERS, PROSE_ROLE, ROUNDED_QUALIFIERS
 
-GLUE_ROLE = re.compile(r"\{glue:text\}`([^`]+)`")
+GLUE_ROLE = PROSE_ROLE  # {eval}`glued.key` in a Markdown cell
 GLUE_MIME = "application/papermill.record/text/plain"
 EXECUTED_DIR = "BOOK_EXECUTED_DIR"
 DATE = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")

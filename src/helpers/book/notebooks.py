@@ -1,9 +1,20 @@
-"""``python -m helpers.book.notebooks execute FILE…``: re-execute notebooks in place, tidily.
+"""``python -m helpers.book.notebooks {execute,tidy} FILE…``: re-execute notebooks in place, tidily.
 
 ``make notebooks`` runs this after an intended change to data or code. Each notebook runs in its
-own directory (as the book build runs it), its outputs are stored (they are what nbval compares
-on the next test run), and what changes on every run without meaning anything (execution
-timestamps) is removed so that a commit shows only real changes.
+own directory (as the book build runs it) and its outputs are stored: they are what nbval
+compares on the next test run. Tidying makes a commit show only real changes:
+
+* execution timestamps, which change on every run without meaning anything, are removed;
+* PNG images are removed from outputs: their bytes depend on the machine that rasterised them
+  (fonts, library builds), and nothing reads them from a committed notebook. The book's PDF
+  takes its PNGs from the build's own execution, the HTML draws charts from the Vega spec kept in
+  the ``text/html`` output, and nbval skips images;
+* every notebook is paired with a MyST Markdown text file, ``NAME.myst.md`` beside it
+  (jupytext), with the same cells and no outputs, so that prose and code are reviewed as text.
+  ``tests/test_paired_text.py`` checks that each pair agrees.
+
+Before executing, a text file edited more recently than its notebook is synced into it
+(``jupytext --sync``): a change made in either file is kept.
 """
 
 from __future__ import annotations
@@ -14,15 +25,51 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+#: jupytext's pairing, stored in each notebook's metadata (JupyterLab keeps the pair in step on save).
+PAIRING = "ipynb,.myst.md:myst"
+TEXT_FORMAT = "md:myst"
+#: Output formats left out of committed notebooks (machine-dependent bytes).
+MACHINE_DEPENDENT = ("image/png",)
+
+
+def paired_text(path: str | Path) -> Path:
+    """The MyST Markdown file paired with a notebook: ``chapters/surge.ipynb`` -> ``chapters/surge.myst.md``."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.myst.md")
+
+
+def as_text(notebook: nbformat.NotebookNode) -> str:
+    """The notebook as its paired MyST Markdown text (cells, no outputs)."""
+    import jupytext
+
+    return jupytext.writes(notebook, fmt=TEXT_FORMAT)
+
+
+def sync_from_text(path: str) -> None:
+    """Bring an edit made in the paired text file into the notebook (the newer file wins)."""
+    from jupytext.cli import jupytext as jupytext_cli
+
+    if paired_text(path).exists():
+        jupytext_cli(["--sync", "--quiet", path])
+
 
 def tidy(path: str) -> None:
     notebook = nbformat.read(path, as_version=4)
+    notebook.metadata.setdefault("jupytext", {})["formats"] = PAIRING
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            for mime in MACHINE_DEPENDENT:
+                if mime in data and len(data) > 1:
+                    del data[mime]
+                    output.get("metadata", {}).pop(mime, None)
     nbformat.write(notebook, path)
+    paired_text(path).write_text(as_text(notebook), encoding="utf-8")
 
 
 def execute(path: str, timeout: int = 300) -> None:
+    sync_from_text(path)
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(Path(path).parent)}}

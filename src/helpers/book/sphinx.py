@@ -1,5 +1,7 @@
 """A small Sphinx extension for the book (listed in ``_config.yml`` under ``extra_extensions``).
 
+* Shows ``{eval}`glued.key``` in the prose as the text the page glued under ``key``
+  (``helpers.book.glued_role``; the same role JupyterLab evaluates in the kernel).
 * Prints the version, git commit and build date in every HTML page's footer.
 * Links the PDF book from every page's download menu (the build puts ``book.pdf`` beside the
   pages), in place of the browser's "Print to PDF".
@@ -91,6 +93,7 @@ def _trim_icons(app, exception) -> None:
 
 
 def setup(app):
+    app.setup_extension("helpers.book.glued_role")
     app.connect("config-inited", _footer)
     app.connect("html-page-context", _pdf_button, priority=600)  # after the theme adds its buttons
     app.connect("html-page-context", _page_assets, priority=900)  # after the themes add theirs

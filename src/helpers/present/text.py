@@ -1,18 +1,22 @@
 """Formatting numbers for prose, and gluing them into the book.
 
 Rule 1 of the house: no number is typed into a chapter's prose. A code cell computes it and
-:func:`glue_text` stores it, already formatted, for ``{glue:text}`key``` to show. Gluing
-formatted ``str`` (never a NumPy scalar: under NumPy 2 its repr is ``np.float64(…)``, which
-``{glue:text}`` cannot format) keeps HTML, PDF and tests showing the same characters.
+:func:`glue_text` stores it, already formatted; the prose shows it with ``{eval}`glued.key```.
+Gluing formatted ``str`` (never a NumPy scalar: under NumPy 2 its repr is ``np.float64(…)``)
+keeps HTML, PDF, JupyterLab and tests showing the same characters.
 
-Every glued value is also recorded in :data:`GLUED`, so a notebook (or a test) can list what a
-page shows.
+The same role is read in two places. In the book, ``helpers.book.sphinx`` resolves
+``{eval}`glued.key``` from the page's glue outputs (what myst-nb's ``{glue:text}`key``` shows),
+so the build never needs a kernel while Sphinx runs. In JupyterLab, the ``jupyterlab-myst``
+extension asks the kernel for ``glued.key``, which :data:`glued` answers from :data:`GLUED`:
+a researcher sees the numbers in the prose after *Run All*.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import numbers
+import re
 
 import numpy as np
 import pandas as pd
@@ -21,6 +25,33 @@ from helpers.data.sourced import is_hindsight
 
 #: key -> displayed text, for every value glued in this kernel.
 GLUED: dict[str, str] = {}
+
+#: How prose shows a glued text: ``{eval}`glued.key``` (group 1 is the key).
+PROSE_ROLE = re.compile(r"\{eval\}`glued\.([A-Za-z_][A-Za-z0-9_]*)`")
+
+
+class Glued:
+    """The glued texts as attributes, for ``{eval}`glued.key``` in a Markdown cell.
+
+    An attribute that was not glued in this kernel raises ``AttributeError`` naming the key, so
+    JupyterLab shows the error in place of a number, never an old value.
+    """
+
+    def __getattr__(self, key: str) -> str:
+        try:
+            return GLUED[key]
+        except KeyError:
+            raise AttributeError(f"nothing glued as {key!r} in this kernel: run the cell that glues it") from None
+
+    def __dir__(self) -> list[str]:
+        return sorted(GLUED)
+
+    def __repr__(self) -> str:
+        return f"<{len(GLUED)} glued texts>"
+
+
+#: What the prose's ``{eval}`glued.key``` roles read in a kernel.
+glued = Glued()
 
 
 def to_builtin(value):
