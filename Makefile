@@ -47,7 +47,13 @@ $(STAMP): requirements.lock pyproject.toml
 setup: $(STAMP)
 
 # JupyterLab comes from the lock (no network needed once .venv exists).
-lab: $(STAMP)
+# JupyterLab's settings for the book (binder/overrides.json, also used on Binder): every cell
+# rendered, so that jupyterlab-myst evaluates the prose's numbers in cells below the screen too.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+$(LAB_OVERRIDES): binder/overrides.json $(STAMP)
+	@mkdir -p $(dir $@) && cp $< $@
+
+lab: $(STAMP) $(LAB_OVERRIDES)
 	$(VENV)/bin/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root,) index.ipynb
 
 # Stops with a file/line/column/rule message before anything is executed.

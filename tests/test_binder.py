@@ -23,4 +23,16 @@ def test_binder_uses_the_projects_python_and_installs_the_package():
     assert (BINDER / "runtime.txt").read_text(encoding="utf-8").strip() == "python-3.11"
     post_build = (BINDER / "postBuild").read_text(encoding="utf-8")
     assert "pip install --no-deps ." in post_build
+    assert 'cp binder/overrides.json "$settings/overrides.json"' in post_build
     assert (BINDER / "postBuild").stat().st_mode & 0o111
+
+
+def test_the_launch_button_opens_jupyterlab_which_the_lock_installs():
+    """The lock has JupyterLab and not the classic notebook, whose ``tree/`` URL Binder would open."""
+    import yaml
+
+    config = yaml.safe_load((PROJECT_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    pinned = {line.split("==")[0] for line in requirement_lines(PROJECT_ROOT / "requirements.lock") if "==" in line}
+    assert {"jupyterlab", "jupyterlab-myst"} <= pinned
+    assert "notebook" not in pinned
+    assert config["launch_buttons"]["notebook_interface"] == "jupyterlab"

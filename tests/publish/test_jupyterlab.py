@@ -14,6 +14,8 @@ left unevaluated. A screenshot of each notebook is saved under ``_build/screensh
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
 import socket
@@ -25,6 +27,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import keep_on_origin
 from helpers import toc
@@ -60,12 +63,15 @@ def lab(tmp_path_factory):
     # Fresh settings and workspaces (nothing from a researcher's own JupyterLab), the kernel
     # started without asking, and no autosave.
     state = tmp_path_factory.mktemp("lab-state")
-    notebook_settings = state / "settings" / "@jupyterlab" / "notebook-extension"
-    notebook_settings.mkdir(parents=True)
-    (notebook_settings / "tracker.jupyterlab-settings").write_text('{"autoStartDefaultKernel": true}')
-    docmanager_settings = state / "settings" / "@jupyterlab" / "docmanager-extension"
-    docmanager_settings.mkdir(parents=True)
-    (docmanager_settings / "plugin.jupyterlab-settings").write_text('{"autosave": false}')
+    # The book's own settings (binder/overrides.json, which make lab and Binder install) come first.
+    settings = json.loads((PROJECT_ROOT / "binder" / "overrides.json").read_text(encoding="utf-8"))
+    settings.setdefault("@jupyterlab/notebook-extension:tracker", {})["autoStartDefaultKernel"] = True
+    settings.setdefault("@jupyterlab/docmanager-extension:plugin", {})["autosave"] = False
+    for plugin, values in settings.items():
+        extension, name = plugin.split(":")
+        folder = state / "settings" / extension
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.jupyterlab-settings").write_text(json.dumps(values), encoding="utf-8")
     port = _free_port()
     jupyter = Path(sys.executable).with_name("jupyter")
     server = subprocess.Popen(
@@ -129,9 +135,11 @@ ALL_CELLS_RAN = (
 )
 
 
+#: The text of every Markdown cell as jupyterlab-myst rendered it (its widget has the class
+#: ``myst``); textContent, since JupyterLab may skip painting cells outside the viewport.
 RENDERED_PROSE = (
-    "[...window.jupyterapp.shell.currentWidget.node.querySelectorAll('.jp-MarkdownCell .jp-RenderedMarkdown')]"
-    ".map(m => m.innerText).join('\\n')"
+    "[...window.jupyterapp.shell.currentWidget.node.querySelectorAll('.jp-MarkdownCell .myst')]"
+    ".map(m => m.textContent).join('\\n')"
 )
 
 
@@ -172,8 +180,15 @@ def test_a_chapter_runs_in_jupyterlab_offline(browser, lab, notebook):
         page.screenshot(path=str(SCREENSHOTS / f"lab_{notebook.replace('/', '_').removesuffix('.ipynb')}.png"))
     prose_numbers = _prose_numbers(notebook)
     if prose_numbers:  # the Markdown cells' roles are evaluated once the kernel has run the code
-        page.wait_for_function(f"() => !({RENDERED_PROSE}).includes('glued.')", timeout=30_000)
+        with contextlib.suppress(PlaywrightTimeout):  # the assertions below say what is missing
+            page.wait_for_function(
+                f"(shown) => {{ const prose = {RENDERED_PROSE}; "
+                "return !prose.includes('glued.') && shown.every(text => prose.includes(text)); }",
+                arg=sorted(set(prose_numbers.values())),
+                timeout=30_000,
+            )
     prose = page.evaluate(f"() => {RENDERED_PROSE}")
+    assert prose.strip(), "no Markdown cell rendered by jupyterlab-myst"
     page.wait_for_function(
         "[...window.jupyterapp.shell.currentWidget.node.querySelectorAll('.book-chart')]"
         ".every(c => c.querySelector('svg') || c.textContent)",
