@@ -36,3 +36,17 @@ def test_the_launch_button_opens_jupyterlab_which_the_lock_installs():
     assert {"jupyterlab", "jupyterlab-myst"} <= pinned
     assert "notebook" not in pinned
     assert config["launch_buttons"]["notebook_interface"] == "jupyterlab"
+
+
+def test_the_book_names_one_repository_address():
+    """Binder's launch button, the repository button, the citation and the package metadata
+    name the same repository: changing it in one file and not the others fails here."""
+    import tomllib
+
+    import yaml
+
+    urls = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]
+    config = yaml.safe_load((PROJECT_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    citation = yaml.safe_load((PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert config["repository"]["url"] == urls["Repository"] == citation["repository-code"]
+    assert urls["Issues"] == urls["Repository"] + "/issues"

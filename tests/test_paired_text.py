@@ -49,6 +49,8 @@ def test_committed_notebooks_hold_no_machine_dependent_images(path: Path):
         if mime in notebooks.MACHINE_DEPENDENT
     ]
     assert not images, f"{_name(path)}: cells with PNG outputs {images}: run make notebooks"
+    session = [index for index, cell in enumerate(notebook.cells) if "user_expressions" in cell.metadata]
+    assert not session, f"{_name(path)}: cells keep a JupyterLab session's results {session}: run make notebooks"
 
 
 def _small_notebook() -> nbformat.NotebookNode:
@@ -64,12 +66,15 @@ def _small_notebook() -> nbformat.NotebookNode:
     return notebook
 
 
-def test_tidy_drops_pngs_and_writes_the_pair(tmp_path: Path):
+def test_tidy_drops_pngs_and_a_sessions_results_and_writes_the_pair(tmp_path: Path):
     path = tmp_path / "page.ipynb"
-    nbformat.write(_small_notebook(), path)
+    saved_in_lab = _small_notebook()
+    saved_in_lab.cells[0].metadata["user_expressions"] = [{"expression": "glued.answer", "result": {"status": "ok"}}]
+    nbformat.write(saved_in_lab, path)
     notebooks.tidy(str(path))
     tidied = nbformat.read(path, as_version=4)
     assert set(tidied.cells[1].outputs[0].data) == {"text/html", "text/plain"}
+    assert "user_expressions" not in tidied.cells[0].metadata
     text = (tmp_path / "page.myst.md").read_text(encoding="utf-8")
     assert "About {eval}`glued.answer` km²." in text
     assert re.search(r"```\{code-cell\}[^\n]*\nshow_chart\(\)\n```", text)

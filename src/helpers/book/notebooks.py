@@ -4,7 +4,9 @@
 own directory (as the book build runs it) and its outputs are stored: they are what nbval
 compares on the next test run. Tidying makes a commit show only real changes:
 
-* execution timestamps, which change on every run without meaning anything, are removed;
+* execution timestamps, which change on every run without meaning anything, are removed, and
+  so are the results jupyterlab-myst keeps in Markdown cells' metadata (``user_expressions``)
+  when a notebook is saved in JupyterLab: they belong to that session's run;
 * PNG images are removed from outputs: their bytes depend on the machine that rasterised them
   (fonts, library builds), and nothing reads them from a committed notebook. The book's PDF
   takes its PNGs from the build's own execution, the HTML draws charts from the Vega spec kept in
@@ -58,6 +60,7 @@ def tidy(path: str) -> None:
     notebook.metadata.setdefault("jupytext", {})["formats"] = PAIRING
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
+        cell.metadata.pop("user_expressions", None)
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             for mime in MACHINE_DEPENDENT:
