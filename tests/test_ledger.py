@@ -114,7 +114,7 @@ def test_every_number_in_prose_is_in_the_ledger():
     keys = {(r["page"], r["key"]) for r in rows}
     for page in ledger.pages_for(PROJECT_ROOT):
         notebook = nbformat.read(PROJECT_ROOT / f"{page}.ipynb", as_version=4)
-        used = {m for c in notebook.cells if c.cell_type == "markdown" for m in ledger.GLUE_ROLE.findall(c.source)}
+        used = {m for c in notebook.cells if c.cell_type == "markdown" for m in ledger.PROSE_ROLE.findall(c.source)}
         assert {(page, k) for k in used} <= keys
     assert all(r["source_keys"] for r in rows if r["tables"] or r["figure_ids"])
 
@@ -127,7 +127,7 @@ def test_prose_shows_numbers_the_way_both_the_book_and_jupyterlab_render(page):
     prose = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
     assert not re.findall(r"\{glue[:}][^`]*`[^`]*`", prose), f"{page}: write {{eval}}`glued.key`"
     roles = re.findall(r"\{eval\}`[^`]*`", prose)
-    assert [r for r in roles if not ledger.GLUE_ROLE.fullmatch(r)] == [], f"{page}: only glued.<key>"
+    assert [r for r in roles if not ledger.PROSE_ROLE.fullmatch(r)] == [], f"{page}: only glued.<key>"
     if roles:
         imports = [
             alias.name

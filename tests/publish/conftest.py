@@ -26,7 +26,7 @@ def key_findings(page: str) -> list[str]:
         if cell.cell_type == "markdown" and (
             "## Key findings" in cell.source or "## What the book found" in cell.source
         ):
-            return [values[key] for key in ledger.GLUE_ROLE.findall(cell.source)]
+            return [values[key] for key in ledger.PROSE_ROLE.findall(cell.source)]
     raise AssertionError(f"{page}: no Key findings section")
 
 

@@ -148,7 +148,7 @@ def _prose_numbers(notebook: str) -> dict[str, str]:
     committed = nbformat.read(PROJECT_ROOT / notebook, as_version=4)
     values = ledger.stored_values(committed)
     prose = "\n".join(c.source for c in committed.cells if c.cell_type == "markdown")
-    return {key: values[key] for key in ledger.GLUE_ROLE.findall(prose)}
+    return {key: values[key] for key in ledger.PROSE_ROLE.findall(prose)}
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)

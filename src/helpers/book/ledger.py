@@ -32,7 +32,6 @@ from helpers.data import schemas
 from helpers.paths import book_root
 from helpers.present.text import FLOOR_QUALIFIERS, PROSE_ROLE, ROUNDED_QUALIFIERS
 
-GLUE_ROLE = PROSE_ROLE  # {eval}`glued.key` in a Markdown cell
 GLUE_MIME = "application/papermill.record/text/plain"
 EXECUTED_DIR = "BOOK_EXECUTED_DIR"
 DATE = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")
@@ -167,7 +166,7 @@ def _contexts(notebook) -> dict[str, list[str]]:
     for cell in notebook.cells:
         if cell.cell_type != "markdown":
             continue
-        for match in GLUE_ROLE.finditer(cell.source):
+        for match in PROSE_ROLE.finditer(cell.source):
             found.setdefault(match.group(1), []).append(cell.source[match.end() : match.end() + 24])
     return found
 

@@ -27,8 +27,10 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+#: The paired text file's name ends so: chapters/surge.ipynb -> chapters/surge.myst.md.
+TEXT_SUFFIX = ".myst.md"
 #: jupytext's pairing, stored in each notebook's metadata (JupyterLab keeps the pair in step on save).
-PAIRING = "ipynb,.myst.md:myst"
+PAIRING = f"ipynb,{TEXT_SUFFIX}:myst"
 TEXT_FORMAT = "md:myst"
 #: Output formats left out of committed notebooks (machine-dependent bytes).
 MACHINE_DEPENDENT = ("image/png",)
@@ -37,7 +39,7 @@ MACHINE_DEPENDENT = ("image/png",)
 def paired_text(path: str | Path) -> Path:
     """The MyST Markdown file paired with a notebook: ``chapters/surge.ipynb`` -> ``chapters/surge.myst.md``."""
     path = Path(path)
-    return path.with_name(f"{path.stem}.myst.md")
+    return path.with_name(path.stem + TEXT_SUFFIX)
 
 
 def as_text(notebook: nbformat.NotebookNode) -> str:
