@@ -127,10 +127,16 @@ bench: $(STAMP)
 vendor: $(STAMP)
 	$(PY) -m helpers.book.vendor
 
+# --no-strip-extras keeps "jsonschema[format-nongpl]==..." (pinned in pyproject's dev extra);
+# pip's hash-checking mode needs that pin with its extra and the plain one, so the plain line is
+# added with the same hashes.
 lock: $(STAMP)
 	$(PY) -m pip install --quiet uv
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
-	  --no-header --annotation-style line --generate-hashes -o requirements.lock
+	  --no-header --annotation-style line --generate-hashes --no-strip-extras -o requirements.lock
+	$(PY) -c 'import re, pathlib; p = pathlib.Path("requirements.lock"); s = p.read_text(); \
+	  m = re.search(r"^jsonschema\[format-nongpl\](==.*?)(?=^\S)", s, re.M | re.S); \
+	  p.write_text(s if re.search(r"^jsonschema==", s, re.M) else s[: m.start()] + "jsonschema" + m.group(1) + s[m.start() :])'
 
 clean:
 	rm -rf _build

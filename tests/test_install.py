@@ -76,3 +76,16 @@ def test_the_global_state_check_sees_a_change():
     code = GLOBAL_STATE + "before = state()\nalt.renderers.enable('svg')\nprint(before == state())"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_a_kernel_does_not_build_the_iri_grammar():
+    """What every chapter's kernel imports (altair, through it jsonschema) must not import
+    rfc3987-syntax: it builds a Lark grammar on import, about 3 s in each kernel, Sphinx run and
+    build. jsonschema 4.25+ installs it with the extra JupyterLab asks for; the dev extra keeps
+    jsonschema below that (see pyproject.toml)."""
+    code = (
+        "import sys, helpers.present.charts, helpers.data.load, nbformat, jupyter_book; "
+        "print([m for m in ('rfc3987_syntax', 'lark') if m in sys.modules])"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]", result.stdout
