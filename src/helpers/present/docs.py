@@ -140,7 +140,7 @@ def downloads(notebook: str | None = None):
     from IPython.display import Markdown
 
     from helpers.data.load import LOADED
-    from helpers.paths import PROJECT_ROOT, data_dir
+    from helpers.paths import data_dir
 
     here = Path.cwd()
     lines = []
@@ -150,11 +150,11 @@ def downloads(notebook: str | None = None):
         relative = os.path.relpath(data_dir() / f"{table}.csv", here)
         lines.append(f"- {{download}}`{table}.csv <{relative}>`: {schemas.TABLES[table][1]}")
     # The descriptor is linked where the book publishes it (html/data/), not as a download:
-    # a download makes every page depend on it, and it changes whenever any table does.
-    root = os.path.relpath(PROJECT_ROOT, here)
-    lines.append(
-        f'- <a href="{root}/data/datapackage.json">datapackage.json</a>: the data package describing every table'
-    )
+    # a download makes every page depend on it, and it changes whenever any table does. The data
+    # folder sits beside the pages both in the tree and in the build's staged copy (its snapshot),
+    # so the link is relative to it, never to the project (the build stages the pages elsewhere).
+    descriptor = os.path.relpath(data_dir() / "datapackage.json", here)
+    lines.append(f'- <a href="{descriptor}">datapackage.json</a>: the data package describing every table')
     return Markdown("\n".join(lines))
 
 
