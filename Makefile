@@ -19,14 +19,20 @@ JB_FLAGS := -W -n --keep-going
 BUILD := $(PY) -m helpers.book.build --jb-flags "$(JB_FLAGS)" $(if $(FRESH),--fresh,)
 # The ledger page (chapters/numbers) reads the other notebooks' outputs: it runs last.
 NOTEBOOKS := index.ipynb $(filter-out chapters/numbers.ipynb,$(sort $(wildcard chapters/*.ipynb))) chapters/numbers.ipynb
-NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
+# nbval compares each notebook's committed outputs with the execution the published book was
+# built from (its executed notebooks under _build/html/_sources), so make test executes each
+# notebook once, in the build (tests/nbval_published.py). `make nbval-kernel` runs nbval's own
+# kernels instead.
+NBVAL_FLAGS := -p tests.nbval_published --nbval-executed _build/html/_sources --nbval-sanitize-with tests/nbval_sanitize.cfg
+NBVAL_KERNEL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
 
-.PHONY: help setup lab validate book html pdf-deps browser-deps notebooks test lint unit nbval publish-tests lock datapackage derive vendor bench clean
+.PHONY: help setup lab validate book html pdf-deps browser-deps notebooks test lint unit nbval nbval-kernel publish-tests lock datapackage derive vendor bench clean
 
 help:
 	@echo "make book       set up .venv if needed, validate data/, execute every chapter, build the HTML and PDF books strictly"
 	@echo "make html       a preview of the HTML book in _build/preview/ (not published; make book publishes)"
-	@echo "make test       set up .venv if needed, lint, run pytest (unit, schema, bad-input, build), nbval, the strict build and tests of the built book"
+	@echo "make test       set up .venv if needed, lint, run pytest (unit, schema, bad-input, build) on every core, the strict build, nbval against its executions, tests of the built book"
+	@echo "make nbval-kernel  nbval with its own kernels (each notebook executed again)"
 	@echo "make lint       ruff check and ruff format --check"
 	@echo "make lab        open the book's notebooks in JupyterLab (installed from the lock)"
 	@echo "make notebooks  re-execute the notebooks in place (after an intended change to data or code)"
@@ -91,11 +97,17 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# On every core (pytest-xdist); tests that run `make book` on the project share one worker
+# (xdist_group "project_build_lock"), since the build lock admits one build at a time.
 unit: validate pdf-deps
-	$(PY) -m pytest tests --ignore=tests/publish
+	$(PY) -m pytest tests --ignore=tests/publish -n auto --dist loadgroup
 
-nbval: validate
+# After `make book` (which does nothing when the published book is current).
+nbval: book
 	$(PY) -m pytest $(NBVAL_FLAGS) $(NOTEBOOKS)
+
+nbval-kernel: validate
+	$(PY) -m pytest $(NBVAL_KERNEL_FLAGS) $(NOTEBOOKS)
 
 # Headless Chromium for the browser test (Debian's package; installed when run as root).
 browser-deps:
@@ -106,9 +118,9 @@ browser-deps:
 
 # Tests of the built book: browser (offline charts, no off-origin requests), PDF text, CITATION.cff.
 publish-tests: browser-deps
-	$(PY) -m pytest tests/publish
+	$(PY) -m pytest tests/publish -n auto
 
-test: lint unit nbval book publish-tests
+test: lint unit book nbval publish-tests
 
 datapackage: $(STAMP)
 	$(PY) -m helpers.data.datapackage --update
