@@ -116,9 +116,10 @@ browser-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
 	else echo "note: no chromium; the browser test will be skipped (install: sudo apt-get install chromium)"; fi
 
-# Tests of the built book: browser (offline charts, no off-origin requests), PDF text, CITATION.cff.
+# Tests of the built book: browser (offline charts, no off-origin requests), PDF text, CITATION.cff;
+# one test file per worker (each starts its own browser, and the JupyterLab test its server).
 publish-tests: browser-deps
-	$(PY) -m pytest tests/publish -n auto
+	$(PY) -m pytest tests/publish -n auto --dist loadfile
 
 test: lint unit book nbval publish-tests
 

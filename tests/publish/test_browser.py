@@ -86,7 +86,7 @@ def test_page_renders_offline(browser, origin, page_name):
     charts = page.locator(".book-chart")
     for index in range(charts.count()):
         charts.nth(index).locator("svg, canvas").first.wait_for(state="attached", timeout=15_000)
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("networkidle", timeout=60_000)  # two test workers share the cores
     blank_icons = page.evaluate(
         """() => [...document.querySelectorAll('i[class*="fa-"]')]
                .filter(i => ['none', 'normal', '""'].includes(getComputedStyle(i, '::before').content))
@@ -220,7 +220,7 @@ def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
     keep_on_origin(context, origin)
     context.add_init_script(f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}');")
     page = context.new_page()
-    page.goto(f"{origin}/{page_name}.html", wait_until="networkidle")
+    page.goto(f"{origin}/{page_name}.html", wait_until="networkidle", timeout=60_000)
     charts = page.locator(".book-chart")
     for index in range(charts.count()):
         charts.nth(index).locator("svg").first.wait_for(state="attached", timeout=15_000)
