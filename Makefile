@@ -121,7 +121,9 @@ browser-deps:
 publish-tests: browser-deps
 	$(PY) -m pytest tests/publish -n auto --dist loadfile
 
-test: lint unit book nbval publish-tests
+# The stages of make test, in order (make bench times each).
+TEST_STAGES := lint unit book nbval publish-tests
+test: $(TEST_STAGES)
 
 datapackage: $(STAMP)
 	$(PY) -m helpers.data.datapackage --update

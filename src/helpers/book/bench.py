@@ -10,7 +10,8 @@ Measured side by side in one run on this machine, as medians of ``BENCH_RUNS`` r
   pages it re-executed (editing a table also changes the commit shown, "+local changes", so How
   to cite and the ledger page re-execute too);
 * a ``make book`` after ``make html`` (the executions reused: HTML and PDF side by side);
-* ``make test`` (``BENCH_TEST_RUNS`` runs, default 1).
+* ``make test`` (``BENCH_TEST_RUNS`` runs, default 1), stage by stage (the targets it runs, in
+  its order), so the report says where its time goes.
 
 It also reports the floor of a clean build (kernel start-up plus each notebook's own execution,
 summed, and divided by the cores), where the rest of the clean build goes, and the weight of
@@ -78,6 +79,16 @@ def nbconvert_loop() -> float:
         for page in toc.notebooks(PROJECT_ROOT):
             run([str(jupyter), "nbconvert", "--execute", "--to", "html", "--output-dir", out, str(page.path)])
         return time.perf_counter() - start
+
+
+def make_test_stages() -> list[str]:
+    """The targets ``make test`` runs, in its order (read from the Makefile)."""
+    return run([*MAKE, "-s", "print-TEST_STAGES"])[1].split()
+
+
+def test_stages() -> dict[str, float]:
+    """``make test``, one stage after another (as make runs them), each timed."""
+    return {stage: run([*MAKE, stage])[0] for stage in make_test_stages()}
 
 
 def kernel_start() -> float:
@@ -165,7 +176,11 @@ def main() -> int:
     finally:
         places.write_bytes(original[0])
         descriptor.write_bytes(original[1])
-    tests = [run([*MAKE, "test"])[0] for _ in range(test_runs)]
+    tests, stages = [], {}
+    for _ in range(test_runs):
+        times = test_stages()
+        tests.append(sum(times.values()))
+        stages = times if not stages or sum(times.values()) < sum(stages.values()) else stages
     median_seconds, median_log = sorted(logs)[len(logs) // 2]
     cores = os.cpu_count() or 1
     kernel = kernel_start()
@@ -181,6 +196,7 @@ def main() -> int:
         "one_table_reexecuted": reexecuted,
         "pdf_after_html_s": statistics.median(pdf_after_html),
         "make_test_s": statistics.median(tests),
+        "make_test_stages_s": stages,
         "profile": {
             "clean_s": median_seconds,
             "notebooks": notebooks,
@@ -272,6 +288,10 @@ def render(r: dict) -> str:
         f"{p['own_execution_sum_s']:.1f} s, so the floor on {r['machine']['cores']} cores is "
         f"{p['floor_s']:.1f} s. The other {rest:.1f} s are validation, staging and Sphinx (reading the "
         "executed notebooks, writing HTML).",
+        "",
+        "`make test` by stage: "
+        + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in r.get("make_test_stages_s", {}).items())
+        + ".",
         "",
         "| page | MB with assets |",
         "|---|---|",

@@ -1,0 +1,53 @@
+"""``make bench``'s report: what it says, from a report of known numbers (no timing here)."""
+
+from __future__ import annotations
+
+from helpers.book import bench
+
+
+def report(**changes) -> dict:
+    r = {
+        "machine": {"cores": 2, "python": "3.11.7", "platform": "Linux"},
+        "runs": {"builds": 3, "make_test": 1},
+        "peer_nbconvert_loop_s": 40.0,
+        "clean_html_s": 30.0,
+        "no_change_s": 1.5,
+        "one_table_s": 15.0,
+        "one_table_reexecuted": ["chapters/surge"],
+        "pdf_after_html_s": 14.0,
+        "make_test_s": 600.0,
+        "make_test_stages_s": {"lint": 1.0, "unit": 500.0, "book": 2.0, "nbval": 3.0, "publish-tests": 94.0},
+        "profile": {
+            "clean_s": 30.0,
+            "notebooks": 9,
+            "kernel_start_s": 1.5,
+            "own_execution_sum_s": 40.0,
+            "floor_s": 20.0,
+            "execution_wall_s": 21.0,
+        },
+        "page_mb": {"index.html": 1.2},
+        "clean_ratio": 0.75,
+        "one_table_pct": 50.0,
+        "largest_page_mb": 1.2,
+    }
+    r.update(changes)
+    return r
+
+
+def test_each_figure_is_shown_with_its_target_and_verdict():
+    text = bench.render(report())
+    assert "| clean HTML build | 30.0 s | 0.75× peer | ≤ 0.8× peer | met |" in text
+    assert "| `make test` | 600.0 s | 15.0× peer | ≤ 90 s | missed by 510.00 (567%) |" in text
+    assert "one_table" not in text and "missed by 20.00 (67%)" in text  # 50% of clean against 30%
+
+
+def test_make_test_is_reported_stage_by_stage():
+    text = bench.render(report())
+    assert "`make test` by stage: lint 1.0 s, unit 500.0 s, book 2.0 s, nbval 3.0 s, publish-tests 94.0 s." in text
+
+
+def test_the_stages_are_those_of_make_test_with_nbval_after_the_book():
+    """nbval reads the published book's executions, so the book is built before it."""
+    stages = bench.make_test_stages()
+    assert stages[0] == "lint" and "unit" in stages and "publish-tests" in stages
+    assert stages.index("book") < stages.index("nbval")
