@@ -97,10 +97,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# On every core (pytest-xdist); tests that run `make book` on the project share one worker
-# (xdist_group "project_build_lock"), since the build lock admits one build at a time.
+# On every core (pytest-xdist); tests that run `make book` on the project take turns
+# (tests/building/bookrun.make_book_on), since the build lock admits one build at a time.
 unit: validate pdf-deps
-	$(PY) -m pytest tests --ignore=tests/publish -n auto --dist loadgroup
+	$(PY) -m pytest tests --ignore=tests/publish -n auto
 
 # After `make book` (which does nothing when the published book is current).
 nbval: book

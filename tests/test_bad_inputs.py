@@ -95,8 +95,6 @@ def test_validation_stops_with_the_message(corruption: Corruption, data_copy: Pa
 THROUGH_MAKE_BOOK = ["thousands_separator", "negative_area", "percent_over_100", "tampered_file", "missing_column"]
 
 
-# `make book` on the project itself takes the project's build lock: these run on one worker.
-@pytest.mark.xdist_group("project_build_lock")
 @pytest.mark.parametrize("name", THROUGH_MAKE_BOOK)
 def test_make_book_stops_with_the_message(name: str, data_copy: Path):
     """The real `make book` entry point, pointed at the corrupted copy, fails before building."""

@@ -50,8 +50,6 @@ def test_a_dangling_reference_names_the_missing_key(data_copy: Path):
     assert "(value 'no_such_event')" in message and "data/events.csv" in message
 
 
-# `make book` on the project itself takes the project's build lock: these run on one worker.
-@pytest.mark.xdist_group("project_build_lock")
 def test_make_book_stops_on_a_dangling_reference(data_copy: Path):
     corrupt(WHOLE_DATA_CORRUPTIONS[1], data_copy)
     result = make_book_on(data_copy)

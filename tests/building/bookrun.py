@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shlex
 import shutil
@@ -28,15 +29,23 @@ def make_var(name: str) -> str:
 
 
 def make_book_on(data: Path) -> subprocess.CompletedProcess:
-    """The project's real `make book`, with its loaders pointed at ``data`` (a copy a test corrupted)."""
-    return subprocess.run(
-        ["make", "--no-print-directory", "book"],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "BOOK_DATA_DIR": str(data)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    """The project's real `make book`, with its loaders pointed at ``data`` (a copy a test corrupted).
+
+    Tests on several workers (``make test`` runs pytest-xdist) take turns here: the project's
+    build lock admits one build at a time, and a second one is refused, not queued.
+    """
+    turn = PROJECT_ROOT / "_build" / ".make-book-tests.lock"
+    turn.parent.mkdir(exist_ok=True)
+    with open(turn, "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
+        return subprocess.run(
+            ["make", "--no-print-directory", "book"],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "BOOK_DATA_DIR": str(data)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
 
 
 def copy_book(name: str, target: Path) -> Path:
