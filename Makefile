@@ -23,8 +23,9 @@ NOTEBOOKS := index.ipynb $(filter-out chapters/numbers.ipynb,$(sort $(wildcard c
 # built from (its executed notebooks under _build/html/_sources), so make test executes each
 # notebook once, in the build (tests/nbval_published.py). `make nbval-kernel` runs nbval's own
 # kernels instead.
-NBVAL_FLAGS := -p tests.nbval_published --nbval-executed _build/html/_sources --nbval-sanitize-with tests/nbval_sanitize.cfg
-NBVAL_KERNEL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
+NBVAL_SANITIZE := --nbval-sanitize-with tests/nbval_sanitize.cfg
+NBVAL_FLAGS := -p tests.nbval_published --nbval-executed _build/html/_sources $(NBVAL_SANITIZE)
+NBVAL_KERNEL_FLAGS := --nbval $(NBVAL_SANITIZE) --nbval-current-env
 
 .PHONY: help setup lab validate book html pdf-deps browser-deps notebooks test lint unit nbval nbval-kernel publish-tests lock datapackage derive vendor bench clean
 

@@ -16,11 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from helpers.book.ledger import GLUE_MIME
 from helpers.paths import PROJECT_ROOT
-from tests.test_nbval_stale import glued_output
-
-SANITIZE = PROJECT_ROOT / "tests" / "nbval_sanitize.cfg"
-MIME = "application/papermill.record/text/plain"
+from tests.test_nbval_stale import SANITIZE, glued_output
 
 
 def run(book: Path, executed: Path) -> subprocess.CompletedProcess:
@@ -81,8 +79,8 @@ def test_a_stale_stored_number_fails(pair):
 
     def stale(notebook):
         output = glued_output(notebook, "i_isw_2024")
-        assert output["data"][MIME] == "'about 2,700'"
-        output["data"][MIME] = "'about 2,800'"  # what the notebook showed before a data change
+        assert output["data"][GLUE_MIME] == "'about 2,700'"
+        output["data"][GLUE_MIME] = "'about 2,800'"  # what the notebook showed before a data change
 
     edit(book / "index.ipynb", stale)
     result = run(book, executed)

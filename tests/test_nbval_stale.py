@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.book.ledger import GLUE_MIME
 from helpers.paths import PROJECT_ROOT
 
 SANITIZE = PROJECT_ROOT / "tests" / "nbval_sanitize.cfg"
@@ -61,9 +62,8 @@ def test_fresh_copy_passes(notebook_copy: Path):
 def test_stale_stored_number_fails(notebook_copy: Path):
     notebook = json.loads(notebook_copy.read_text(encoding="utf-8"))
     output = glued_output(notebook, "i_isw_2024")
-    mime = "application/papermill.record/text/plain"
-    assert output["data"][mime] == "'about 2,700'"
-    output["data"][mime] = "'about 2,800'"  # what the notebook showed before a data change
+    assert output["data"][GLUE_MIME] == "'about 2,700'"
+    output["data"][GLUE_MIME] = "'about 2,800'"  # what the notebook showed before a data change
     notebook_copy.write_text(json.dumps(notebook), encoding="utf-8")
     result = run_nbval(notebook_copy)
     assert result.returncode == 1
