@@ -38,3 +38,16 @@ def test_the_published_data_package_is_valid_frictionless(built_html):
     )
     report = json.loads(result.stdout)
     assert report["valid"], json.dumps(report["tasks"], indent=1)[:3000]
+
+
+def test_the_ledger_tables_fit_the_screen_and_the_page(built_html):
+    """The ledger's column widths are for print (the PDF test checks that nothing runs off the
+    page); on screen the browser sizes the columns to their content, with no fixed widths."""
+    import re
+
+    assert ":widths:" in ledger.as_markdown(ledger.build())
+    page = (built_html / "chapters" / "numbers.html").read_text(encoding="utf-8")
+    tables = re.findall(r"<table.*?</table>", page, re.S)
+    assert tables, "the ledger page has no table"
+    fixed = [table[:200] for table in tables if "<colgroup" in table or "width:" in table]
+    assert not fixed, f"{len(fixed)} ledger tables with fixed column widths on screen: {fixed[0]}"

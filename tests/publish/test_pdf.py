@@ -71,3 +71,20 @@ def test_the_maps_are_in_the_pdf(built_pdf, pdf_text):
     for caption in ("Where Russia advanced in 2024", "Kursk region on five dates"):
         found = [i + 1 for i, page in enumerate(pages) if normalise(caption) in normalise(page)]
         assert found and any(p in with_images or p - 1 in with_images for p in found), caption
+
+
+def test_no_text_runs_off_the_page(built_pdf):
+    """Every word lies within its page: a table wider than the page loses its right-hand columns
+    in print (the ledger's tables once lost "computed from" and "sources" on seven pages)."""
+    import re
+
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(built_pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    outside = []
+    for number, page in enumerate(re.split(r"<page ", boxes)[1:], start=1):
+        width = float(re.match(r'width="([\d.]+)"', page).group(1))
+        for x_min, x_max, word in re.findall(r'xMin="([-\d.]+)"[^>]*xMax="([-\d.]+)"[^>]*>([^<]*)<', page):
+            if float(x_min) < 0 or float(x_max) > width + 0.5:
+                outside.append(f"page {number}: {word!r} at x {float(x_min):.0f}–{float(x_max):.0f} of {width:.0f} pt")
+    assert not outside, f"{len(outside)} words run off their page, e.g.:\n" + "\n".join(outside[:10])

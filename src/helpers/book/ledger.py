@@ -301,12 +301,20 @@ def to_csv(rows: list[dict]) -> str:
     return out.getvalue()
 
 
+#: Relative widths of the ledger's five columns. Given widths make the PDF wrap each cell within
+#: its column (a plain Markdown table is typeset at its widest cell, which ran the last two
+#: columns off the printed page); the HTML pages are written without them (no ``<colgroup>``),
+#: and browsers size the columns to their content as before.
+LEDGER_WIDTHS = "22 17 10 27 24"
+
+
 def as_markdown(rows: list[dict]) -> str:
     """The ledger as MyST: a section per chapter (linked), a table of its numbers with sources."""
     parts = []
     for page in dict.fromkeys(r["page"] for r in rows):
         chapter = [r for r in rows if r["page"] == page]
         parts.append(f"## {{doc}}`{chapter[0]['chapter']} </{page}>`\n")
+        parts.append(f"```{{table}}\n:widths: {LEDGER_WIDTHS}\n")
         parts.append("| key | shown as | unit | computed from | sources |\n|---|---|---|---|---|")
         for row in chapter:
             origin = (
@@ -315,7 +323,7 @@ def as_markdown(rows: list[dict]) -> str:
             )
             sources = "; ".join(f"{{cite:t}}`{k}`" for k in row["source_keys"]) or "—"
             parts.append(f"| `{row['key']}` | {row['value']} | {row['unit']} | {origin} | {sources} |")
-        parts.append("")
+        parts.append("```\n")
     return "\n".join(parts)
 
 
