@@ -307,6 +307,9 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
         "BOOK_BUILD_DATE": book_facts["build_date"],
         "BOOK_EXECUTED_DIR": str(work / "executed"),
         "PYTHONHASHSEED": "0",
+        # latexmk runs xelatex without writing a PDF on each pass and converts to PDF once at the
+        # end (what Sphinx's LaTeX Makefile advises "for faster builds"): 2-3 s less per PDF.
+        "LATEXMKOPTS": "-xelatex",
     }
     os.environ.update({k: env[k] for k in ("BOOK_ROOT", "BOOK_DATA_DIR", "BOOK_COMMIT", "BOOK_BUILD_DATE")})
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")).get("execute", {})
