@@ -130,6 +130,24 @@ def test_chapters_with_charts_have_charts(browser, origin):
     assert all(n >= 1 for n in counts.values()), counts
 
 
+def test_the_ledger_tables_fit_the_text_column(browser, origin):
+    """Each ledger table fits the text column on a desktop screen, so its sources column is in
+    view without scrolling the table sideways (long table and key names once held it open to
+    up to 986 px in a 688 px column)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    keep_on_origin(context, origin)
+    page = context.new_page()
+    page.goto(f"{origin}/chapters/numbers.html", wait_until="load")
+    widths = page.evaluate(
+        "() => Array.from(document.querySelectorAll('article table')).map("
+        "t => [t.parentElement.clientWidth, t.offsetWidth])"
+    )
+    context.close()
+    assert len(widths) >= 5, widths  # one table per chapter
+    too_wide = [(column, table) for column, table in widths if table > column]
+    assert not too_wide, f"tables wider than their column (column px, table px): {too_wide}"
+
+
 def test_the_pdf_and_the_data_zip_are_published_beside_the_pages(built_html):
     import zipfile
 

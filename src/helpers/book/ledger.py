@@ -303,8 +303,8 @@ def to_csv(rows: list[dict]) -> str:
 
 #: Relative widths of the ledger's five columns. Given widths make the PDF wrap each cell within
 #: its column (a plain Markdown table is typeset at its widest cell, which ran the last two
-#: columns off the printed page); the HTML pages are written without them (no ``<colgroup>``),
-#: and browsers size the columns to their content as before.
+#: columns off the printed page); the HTML pages are written without them (no ``<colgroup>``):
+#: there ``_static/book.css`` fits the tables of class ``ledger`` to the text column.
 LEDGER_WIDTHS = "22 17 10 27 24"
 
 
@@ -314,7 +314,7 @@ def as_markdown(rows: list[dict]) -> str:
     for page in dict.fromkeys(r["page"] for r in rows):
         chapter = [r for r in rows if r["page"] == page]
         parts.append(f"## {{doc}}`{chapter[0]['chapter']} </{page}>`\n")
-        parts.append(f"```{{table}}\n:widths: {LEDGER_WIDTHS}\n")
+        parts.append(f"```{{table}}\n:widths: {LEDGER_WIDTHS}\n:class: ledger\n")
         parts.append("| key | shown as | unit | computed from | sources |\n|---|---|---|---|---|")
         for row in chapter:
             origin = (
