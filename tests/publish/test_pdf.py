@@ -74,17 +74,33 @@ def test_the_maps_are_in_the_pdf(built_pdf, pdf_text):
 
 
 def test_no_text_runs_off_the_page(built_pdf):
-    """Every word lies within its page: a table wider than the page loses its right-hand columns
-    in print (the ledger's tables once lost "computed from" and "sources" on seven pages)."""
+    """Every word lies within its page and above its footer: a table wider than the page loses
+    its right-hand columns in print (the ledger's tables once lost "computed from" and "sources"
+    on seven pages), and a table that cannot break across pages runs through the footer and off
+    the bottom (the claims audit's once did)."""
+    import collections
     import re
 
     boxes = subprocess.run(
         ["pdftotext", "-bbox", str(built_pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
-    outside = []
-    for number, page in enumerate(re.split(r"<page ", boxes)[1:], start=1):
+    pages = []
+    for page in re.split(r"<page ", boxes)[1:]:
         width = float(re.match(r'width="([\d.]+)"', page).group(1))
-        for x_min, x_max, word in re.findall(r'xMin="([-\d.]+)"[^>]*xMax="([-\d.]+)"[^>]*>([^<]*)<', page):
-            if float(x_min) < 0 or float(x_max) > width + 0.5:
-                outside.append(f"page {number}: {word!r} at x {float(x_min):.0f}–{float(x_max):.0f} of {width:.0f} pt")
+        words = [
+            (float(x0), float(x1), float(y1), word)
+            for x0, x1, y1, word in re.findall(
+                r'xMin="([-\d.]+)" yMin="[-\d.]+" xMax="([-\d.]+)" yMax="([-\d.]+)">([^<]*)<', page
+            )
+        ]
+        pages.append((width, words))
+    # the footer (page number, chapter) is the lowest line of most pages
+    footer = collections.Counter(round(max(y for *_, y, _ in words)) for _, words in pages if words).most_common(1)
+    bottom = footer[0][0] + 1
+    outside = [
+        f"page {number}: {word!r} at x {x0:.0f}–{x1:.0f} of {width:.0f} pt, bottom {y1:.0f} (footer {bottom - 1} pt)"
+        for number, (width, words) in enumerate(pages, start=1)
+        for x0, x1, y1, word in words
+        if x0 < 0 or x1 > width + 0.5 or y1 > bottom
+    ]
     assert not outside, f"{len(outside)} words run off their page, e.g.:\n" + "\n".join(outside[:10])

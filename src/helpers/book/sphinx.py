@@ -12,6 +12,8 @@
 * Repairs what axe-core finds in the extensions' HTML (``helpers.book.accessibility``).
 * Has pybtex look each plugin up once per run instead of once per citation
   (``helpers.book.bibtex_plugins``): seconds off every build.
+* In the PDF, every table breaks across pages and wraps within the page
+  (``helpers.book.print_tables``).
 * Cuts the theme's icon fonts and icon rules to the icons the book shows, once the HTML is
   written (``helpers.book.icons``): 0.36 MB less for every page.
 
@@ -97,6 +99,7 @@ def _trim_icons(app, exception) -> None:
 def setup(app):
     bibtex_plugins.remember_entry_points()
     app.setup_extension("helpers.book.glued_role")
+    app.setup_extension("helpers.book.print_tables")
     app.connect("config-inited", _footer)
     app.connect("html-page-context", _pdf_button, priority=600)  # after the theme adds its buttons
     app.connect("html-page-context", _page_assets, priority=900)  # after the themes add theirs
