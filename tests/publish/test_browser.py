@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import threading
+import time
 
 import axe
 import pytest
@@ -53,6 +54,38 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class InFlight:
+    """The requests a page has in flight, for a wait that says what it waited for.
+
+    Playwright's "networkidle" gave up after 60 s on two chapter pages in one CI run, while the
+    other test worker ran every notebook in JupyterLab, without saying which requests were still
+    open. This wait ends after half a second with none in flight, and if it times out it names
+    them.
+    """
+
+    def __init__(self, page) -> None:
+        self.pending: dict = {}
+        self.changed = time.monotonic()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, request) -> None:
+        self.pending[request] = request.url
+        self.changed = time.monotonic()
+
+    def _ended(self, request) -> None:
+        self.pending.pop(request, None)
+        self.changed = time.monotonic()
+
+    def wait_quiet(self, page, quiet_s: float = 0.5, timeout_s: float = 180) -> None:
+        deadline = time.monotonic() + timeout_s
+        while self.pending or time.monotonic() - self.changed < quiet_s:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"requests in flight after {timeout_s:.0f} s: {sorted(self.pending.values())}")
+            page.wait_for_timeout(100)
+
+
 @pytest.fixture(scope="module")
 def origin(built_html):
     handler = functools.partial(_QuietHandler, directory=str(built_html))
@@ -78,6 +111,7 @@ def test_page_renders_offline(browser, origin, page_name):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     blocked, errors = keep_on_origin(context, origin), []
     page = context.new_page()
+    in_flight = InFlight(page)
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     loaded: dict[str, int] = {}
@@ -86,7 +120,7 @@ def test_page_renders_offline(browser, origin, page_name):
     charts = page.locator(".book-chart")
     for index in range(charts.count()):
         charts.nth(index).locator("svg, canvas").first.wait_for(state="attached", timeout=15_000)
-    page.wait_for_load_state("networkidle", timeout=60_000)  # two test workers share the cores
+    in_flight.wait_quiet(page)  # every asset loaded (two test workers share the cores)
     blank_icons = page.evaluate(
         """() => [...document.querySelectorAll('i[class*="fa-"]')]
                .filter(i => ['none', 'normal', '""'].includes(getComputedStyle(i, '::before').content))
@@ -238,7 +272,9 @@ def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
     keep_on_origin(context, origin)
     context.add_init_script(f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}');")
     page = context.new_page()
-    page.goto(f"{origin}/{page_name}.html", wait_until="networkidle", timeout=60_000)
+    in_flight = InFlight(page)
+    page.goto(f"{origin}/{page_name}.html", wait_until="load", timeout=120_000)
+    in_flight.wait_quiet(page)
     charts = page.locator(".book-chart")
     for index in range(charts.count()):
         charts.nth(index).locator("svg").first.wait_for(state="attached", timeout=15_000)
