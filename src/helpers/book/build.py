@@ -165,6 +165,9 @@ class Sphinx:
         command = [str(jupyter_book), "build", *flags, "--path-output", str(output), str(source)]
         if fmt == "pdf":
             command[2:2] = ["--builder", "pdflatex"]
+            # latexmk runs xelatex without writing a PDF on each pass and converts to PDF once at
+            # the end (what Sphinx's LaTeX Makefile advises "for faster builds"): 2-3 s less.
+            env = {**env, "LATEXMKOPTS": "-xelatex"}
         print(f"[{fmt}] {shlex.join(command)}", flush=True)
         self.lines: list[str] = []
         self.process = subprocess.Popen(
@@ -307,9 +310,6 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
         "BOOK_BUILD_DATE": book_facts["build_date"],
         "BOOK_EXECUTED_DIR": str(work / "executed"),
         "PYTHONHASHSEED": "0",
-        # latexmk runs xelatex without writing a PDF on each pass and converts to PDF once at the
-        # end (what Sphinx's LaTeX Makefile advises "for faster builds"): 2-3 s less per PDF.
-        "LATEXMKOPTS": "-xelatex",
     }
     os.environ.update({k: env[k] for k in ("BOOK_ROOT", "BOOK_DATA_DIR", "BOOK_COMMIT", "BOOK_BUILD_DATE")})
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")).get("execute", {})

@@ -24,10 +24,9 @@ MIN_WEIGHT, MAX_WEIGHT = 6, 45
 
 def column_weights(rows: list[list[str]]) -> list[int]:
     """Relative widths for columns of text: the mean cell length, at least the longest word."""
-    columns = list(zip(*rows, strict=True)) if rows else []
     weights = []
-    for cells in columns:
-        mean = statistics.fmean(len(cell) for cell in cells) if cells else 0
+    for cells in zip(*rows, strict=True):
+        mean = statistics.fmean(len(cell) for cell in cells)
         longest_word = max((len(word) for cell in cells for word in cell.split()), default=0)
         weights.append(round(max(MIN_WEIGHT, longest_word + 2, min(mean, MAX_WEIGHT))))
     return weights
