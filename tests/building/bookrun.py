@@ -55,10 +55,12 @@ def copy_book(name: str, target: Path) -> Path:
     return target
 
 
-def command(book: Path, formats: tuple[str, ...] = ("html", "pdf")) -> list[str]:
+def command(book: Path, formats: tuple[str, ...] = ("html", "pdf"), workers: int | None = None) -> list[str]:
     cmd = [sys.executable, "-m", "helpers.book.build", "--root", str(book), "--jb-flags", make_var("JB_FLAGS")]
     for fmt in formats:
         cmd += ["--format", fmt]
+    if workers is not None:
+        cmd += ["--workers", str(workers)]
     return cmd
 
 
@@ -66,8 +68,12 @@ def environment(book: Path) -> dict[str, str]:
     return {**os.environ, "BOOK_DATA_DIR": str(book / "data"), "PYTHONUNBUFFERED": "1"}
 
 
-def build(book: Path, formats: tuple[str, ...] = ("html", "pdf")) -> subprocess.CompletedProcess:
-    return subprocess.run(command(book, formats), env=environment(book), capture_output=True, text=True, timeout=900)
+def build(
+    book: Path, formats: tuple[str, ...] = ("html", "pdf"), workers: int | None = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        command(book, formats, workers), env=environment(book), capture_output=True, text=True, timeout=900
+    )
 
 
 def start(book: Path, log: Path, formats: tuple[str, ...] = ("html", "pdf")) -> subprocess.Popen:

@@ -56,17 +56,42 @@ def test_a_new_build_date_re_executes_only_the_pages_that_show_it(book: Path, mo
     assert "built 2030-01-01" in page(book, "chapters/how_to_cite")
 
 
-def test_make_book_after_make_html_reuses_that_html(book: Path):
+LATEX_REUSED = "LaTeX sources written from exactly these inputs already"
+
+
+def test_make_book_after_make_html_reuses_that_html_and_its_latex_sources(book: Path):
     bookrun.edit_value(book, "territory", ",2700,", ",2600,")
-    preview = bookrun.build(book, ("html",))
+    # two workers: the preview writes the PDF's LaTeX sources on the core Sphinx's HTML run leaves idle
+    preview = bookrun.build(book, ("html",), workers=2)
     assert preview.returncode == 0, preview.stdout[-3000:] + preview.stderr[-3000:]
     assert "2,700" in page(book, "index")  # a preview publishes nothing
     assert "2,600" in (book / "_build" / "preview" / "html" / "index.html").read_text(encoding="utf-8")
+    assert (book / "_build" / "preview" / "current" / "latex" / "book.tex").is_file()
     result = bookrun.build(book)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "reusing it" in result.stdout and "not validated again" in result.stdout
+    assert LATEX_REUSED in result.stdout and "--builder latex" not in result.stdout  # no Sphinx run at all
     assert executed(result.stdout) == set()
     assert "2,600" in page(book, "index") and "2,600" in bookrun.pdf_text(bookrun.published_pdf(book))
+
+
+def test_a_previews_latex_sources_serve_only_the_inputs_they_were_written_from(book: Path):
+    bookrun.edit_value(book, "territory", ",2700,", ",2600,")
+    assert bookrun.build(book, ("html",), workers=2).returncode == 0
+    bookrun.edit_value(book, "territory", ",2600,", ",2500,")
+    result = bookrun.build(book)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert LATEX_REUSED not in result.stdout and "--builder latex" in result.stdout
+    pdf = bookrun.pdf_text(bookrun.published_pdf(book))
+    assert "2,500" in pdf and "2,600" not in pdf
+
+
+def test_a_preview_on_one_worker_writes_no_latex_sources(book: Path):
+    bookrun.edit_value(book, "territory", ",2700,", ",2600,")
+    preview = bookrun.build(book, ("html",), workers=1)
+    assert preview.returncode == 0, preview.stdout[-3000:] + preview.stderr[-3000:]
+    assert "[latex]" not in preview.stdout
+    assert not (book / "_build" / "preview" / "current" / "latex").exists()
 
 
 def test_traces_record_the_code_and_facts_each_page_used(built_book: Path):  # noqa: F811

@@ -10,8 +10,11 @@
 4. Execute the notebooks (``helpers.book.execute``): in parallel, reusing an earlier execution only
    when its trace of content hashes still holds; the ledger page last.
 5. Run Sphinx (``jupyter-book build`` with the Makefile's strict flags, execution off) for HTML
-   and LaTeX side by side, each in a fresh output folder, so no saved state or half-written
-   LaTeX file from an earlier run is ever read again.
+   and LaTeX side by side, each in a fresh output folder, then compile the LaTeX
+   (``helpers.book.outputs``), so no saved state or half-written LaTeX file from an earlier run
+   is ever read again. What a complete release built from exactly the same inputs already
+   holds is copied instead: its HTML, and the LaTeX sources a preview (``make html``) wrote on
+   its idle second core.
 6. Write ``numbers.json``/``numbers.csv`` from this build's executions, check that the tree did
    not change while building, and publish HTML, PDF and data as one release (``helpers.book.publish``).
 
@@ -30,16 +33,14 @@ import platform
 import shlex
 import shutil
 import signal
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import yaml
 
 from helpers import toc
-from helpers.book import execute, provenance, publish
+from helpers.book import execute, outputs, provenance, publish
 from helpers.paths import PROJECT_ROOT, data_dir
 
 PACKAGE = Path(__file__).resolve().parents[1]  # the helpers package
@@ -155,54 +156,6 @@ def stage(root: Path, data: Path, target: Path) -> Path:
     return target
 
 
-class Sphinx:
-    """One ``jupyter-book build`` in its own fresh output folder, its output streamed with a prefix."""
-
-    def __init__(self, fmt: str, source: Path, output: Path, flags: list[str], env: dict[str, str]) -> None:
-        self.fmt = fmt
-        self.output = output
-        jupyter_book = Path(sys.executable).with_name("jupyter-book")
-        command = [str(jupyter_book), "build", *flags, "--path-output", str(output), str(source)]
-        if fmt == "pdf":
-            command[2:2] = ["--builder", "pdflatex"]
-            # latexmk runs xelatex without writing a PDF on each pass and converts to PDF once at
-            # the end (what Sphinx's LaTeX Makefile advises "for faster builds"): 2-3 s less.
-            env = {**env, "LATEXMKOPTS": "-xelatex"}
-        print(f"[{fmt}] {shlex.join(command)}", flush=True)
-        self.lines: list[str] = []
-        self.process = subprocess.Popen(
-            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
-        )
-        self.thread = threading.Thread(target=self._pump, daemon=True)
-        self.thread.start()
-
-    def _pump(self) -> None:
-        for line in self.process.stdout:
-            self.lines.append(line)
-            print(f"[{self.fmt}] {line}", end="", flush=True)
-
-    def wait(self) -> int:
-        code = self.process.wait()
-        self.thread.join()
-        return code
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-
-    def warnings(self) -> list[str]:
-        return [line.strip() for line in self.lines if "WARNING" in line or "ERROR" in line or "Error" in line][:20]
-
-    @property
-    def result(self) -> Path:
-        built = self.output / "_build"
-        return built / "html" if self.fmt == "html" else built / "latex" / "book.pdf"
-
-
 # --- the build ------------------------------------------------------------------------------------
 
 
@@ -212,8 +165,6 @@ def _validate(cache_dir: Path, inputs: dict[str, str]) -> None:
     Validation is a function of the data files, the ``helpers.data`` code and the locked
     libraries, so a success recorded under the hash of all three is as good as running it again.
     """
-    from helpers.data import validate
-
     relevant = {
         name: digest
         for name, digest in inputs.items()
@@ -224,6 +175,8 @@ def _validate(cache_dir: Path, inputs: dict[str, str]) -> None:
     if record.exists() and record.read_text(encoding="utf-8").strip() == key:
         print("[validate] the data, the contract and the libraries are as last validated: not validated again")
         return
+    from helpers.data import validate  # pandas and pandera: a second to import, so only when needed
+
     if validate.main() != 0:
         raise BuildFailed("the data did not validate (see above)")
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -232,16 +185,16 @@ def _validate(cache_dir: Path, inputs: dict[str, str]) -> None:
     os.replace(temporary, record)
 
 
-def _reusable_html(build_dir: Path, base: Path, content_key: str) -> Path | None:
-    """HTML already built from exactly these inputs (by `make html` or `make book`), if any."""
+def _reusable_release(build_dir: Path, base: Path, content_key: str) -> Path | None:
+    """A release built from exactly these inputs (by `make html` or `make book`), if any."""
     for other in (build_dir / "preview", build_dir):
         if other == base:
             continue
         record = publish.manifest(other)
         if record and record.get("content_key") == content_key:
-            html = publish.live_release(other) / "html"
-            if (html / "index.html").exists():
-                return html
+            release = publish.live_release(other)
+            if (release / "html" / "index.html").exists():
+                return release
     return None
 
 
@@ -351,14 +304,32 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
         job.stage_path.write_bytes(executed[job.page.docname])
     print(f"[execute] done in {time.monotonic() - started:.1f} s", flush=True)
 
-    reused = None if fresh else _reusable_html(build_dir, base, content_key)
+    reused = None if fresh else _reusable_release(build_dir, base, content_key)
+    stored_latex = reused / "latex" if reused is not None and (reused / "latex" / "book.tex").is_file() else None
     if reused is not None:
-        print(f"[html] built from exactly these inputs already ({reused.parent.name}): reusing it", flush=True)
-    runs = [Sphinx(fmt, source, work / f"out-{fmt}", flags, env) for fmt in formats if not (fmt == "html" and reused)]
+        print(f"[html] built from exactly these inputs already ({reused.name}): reusing it", flush=True)
+    if stored_latex is not None and "pdf" in formats:
+        print(
+            f"[pdf] LaTeX sources written from exactly these inputs already ({reused.name}): compiling them", flush=True
+        )
+    runs = []
+    if reused is None:
+        runs.append(outputs.html(source, work / "out-html", flags, env))
+    if "pdf" in formats:
+        runs.append(outputs.pdf(source, work / "out-pdf", flags, env, sources=stored_latex))
+    # A preview leaves the second core idle while Sphinx writes HTML: it writes the PDF's LaTeX
+    # sources meanwhile, kept with the preview, so that `make book` only has to compile them.
+    # Not part of the preview's result: if they fail, `make book` will build them and say why.
+    extra = (
+        outputs.latex(source, work / "out-latex", flags, env)
+        if formats == ["html"] and workers > 1 and reused is None
+        else None
+    )
     try:
         codes = {run.fmt: run.wait() for run in runs}
+        latex_code = extra.wait() if extra is not None else None
     finally:
-        for run in runs:
+        for run in [*runs, *([extra] if extra else [])]:
             run.stop()
     failed = [run for run in runs if codes[run.fmt] != 0 or not run.result.exists()]
     if failed:
@@ -366,9 +337,19 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
         raise BuildFailed(
             f"the {' and '.join(r.fmt.upper() for r in failed)} build failed (a warning is a failure):\n{details}"
         )
+    latex = None
+    if extra is not None:
+        if latex_code == 0 and (extra.result / "book.tex").is_file():
+            latex = extra.result
+        else:
+            print(
+                "[latex] the PDF's LaTeX sources did not build cleanly (not needed for this preview; "
+                "`make book` will build them again and stop on what failed)",
+                flush=True,
+            )
     if reused is not None:
         html = work / "html-reused"
-        shutil.copytree(reused, html, symlinks=True)
+        shutil.copytree(reused / "html", html, symlinks=True)
     else:
         html = next(run.result for run in runs if run.fmt == "html")
         _ledger_files(work / "executed", root, html)
@@ -386,7 +367,7 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
         "pages": [page.docname for page in toc.pages(root)],
     }
     geojson.write(snapshot)  # the maps' polygons for GIS tools, from the table this build validated
-    release = publish.publish(html, pdf, base, data=snapshot, record=record)
+    release = publish.publish(html, pdf, base, data=snapshot, record=record, latex=latex)
     cache.prune({trace.result for job in jobs if (trace := cache.trace(job.page.docname))})
     shutil.rmtree(work, ignore_errors=True)
     where = "published" if base == build_dir else "built a preview (not published: `make book` publishes)"

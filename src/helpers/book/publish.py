@@ -2,9 +2,10 @@
 
 A release is a folder ``_build/releases/<id>/`` holding ``html/`` (with the data the book was
 built from in ``html/data/``), ``pdf/book.pdf`` and ``BUILD.json`` (what was built, from which
-inputs). It is assembled under a hidden name (``.partial-<id>``), ``BUILD.json`` is written
-last, the folder is renamed to its final name, and then one symbolic link, ``_build/current``,
-is switched to it with an atomic rename. The paths readers use never change:
+inputs); a preview's may hold ``latex/``, the PDF's LaTeX sources for a later ``make book``.
+It is assembled under a hidden name (``.partial-<id>``), ``BUILD.json`` is written last, the
+folder is renamed to its final name, and then one symbolic link, ``_build/current``, is switched
+to it with an atomic rename. The paths readers use never change:
 
 * ``_build/html`` -> ``current/html``
 * ``_build/pdf`` -> ``current/pdf`` (so ``_build/pdf/book.pdf``)
@@ -100,14 +101,19 @@ def _zip(files: list[Path], target: Path) -> None:
 
 
 def publish(
-    html: Path, pdf: Path | None, build: Path = BUILD, data: Path | None = None, record: dict | None = None
+    html: Path,
+    pdf: Path | None,
+    build: Path = BUILD,
+    data: Path | None = None,
+    record: dict | None = None,
+    latex: Path | None = None,
 ) -> Path:
     """Move a finished build into a new release and switch ``current`` to it in one step.
 
     ``html`` (a folder with ``index.html``) and ``pdf`` (a file, or None for an HTML-only
     preview) are moved, ``data`` (a folder of tables) copied to ``html/data``. Raises
     ``SystemExit`` with the reason, leaving the published book untouched, if anything is missing
-    or cannot be written.
+    or cannot be written. ``latex`` (a folder of LaTeX sources, or None) is moved to ``latex/``.
     """
     html = Path(html)
     if not (html / "index.html").exists():
@@ -132,6 +138,8 @@ def publish(
         if pdf is not None:
             (partial / "pdf").mkdir()
             shutil.copyfile(pdf, partial / "pdf" / "book.pdf")
+        if latex is not None:
+            shutil.move(str(latex), partial / "latex")
         record = {**(record or {}), "release": name, "formats": ["html"] + (["pdf"] if pdf is not None else [])}
         (partial / MANIFEST).write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         release = releases / name

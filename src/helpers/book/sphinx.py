@@ -13,7 +13,8 @@
 * Has pybtex look each plugin up once per run instead of once per citation
   (``helpers.book.bibtex_plugins``): seconds off every build.
 * In the PDF, every table breaks across pages and wraps within the page
-  (``helpers.book.print_tables``).
+  (``helpers.book.print_tables``), and the preamble loads no maths packages
+  (``helpers.book.latex_preamble``): the book has no mathematics, and they cost seconds.
 * Cuts the theme's icon fonts and icon rules to the icons the book shows, once the HTML is
   written (``helpers.book.icons``): 0.36 MB less for every page.
 
@@ -100,6 +101,7 @@ def setup(app):
     bibtex_plugins.remember_entry_points()
     app.setup_extension("helpers.book.glued_role")
     app.setup_extension("helpers.book.print_tables")
+    app.setup_extension("helpers.book.latex_preamble")
     app.connect("config-inited", _footer)
     app.connect("html-page-context", _pdf_button, priority=600)  # after the theme adds its buttons
     app.connect("html-page-context", _page_assets, priority=900)  # after the themes add theirs
