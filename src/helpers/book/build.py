@@ -441,4 +441,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from helpers.book.jupyter_book_cli import exit_without_teardown
+
+    # a build that imported pandas and nbformat and held the executions spends about 0.8 s
+    # freeing them at exit; the lock goes with the process either way
+    exit_without_teardown(main())
