@@ -10,7 +10,8 @@ Measured side by side in one run on this machine, as medians of ``BENCH_RUNS`` r
   pages it re-executed, for two tables: ``places.csv``, which most chapters read, and
   ``raw_inputs.csv``, which one chapter reads (the ledger page re-executes after any chapter; the
   first edit also changes the commit shown, "+local changes", so How to cite re-executes too);
-* a ``make book`` after ``make html`` (the executions reused: HTML and PDF side by side);
+* a ``make book`` after ``make html`` (the executions and the HTML reused, and the LaTeX sources
+  ``make html`` wrote on its second core compiled);
 * ``make test`` (``BENCH_TEST_RUNS`` runs, default 1), stage by stage (the targets it runs, in
   its order), so the report says where its time goes.
 
