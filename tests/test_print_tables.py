@@ -9,13 +9,58 @@ from helpers.book import print_tables
 LONG = "a claim of many words that a narrow column would have to wrap over several lines"
 
 
+PAD = print_tables.PADDING
+
+
 def test_weights_follow_the_text_within_bounds():
     rows = [["claim", "text", "verdict"], [LONG, "write-up 000", "consistent"], [LONG, "both", "contradicted"]]
     claim, text, verdict = print_tables.column_weights(rows)
-    assert claim == print_tables.MAX_WEIGHT  # long sentences: capped
-    assert text >= len("write-up") + 2  # the longest word fits
-    assert verdict >= len("contradicted") + 2
+    assert claim == print_tables.MAX_WEIGHT + PAD  # long sentences: capped
+    assert text >= len("write-") + 1 + PAD  # the longest word (to its hyphen) fits, with padding
+    assert verdict >= len("contradicted") + 1 + PAD
     assert claim > verdict
+
+
+def test_a_narrow_column_keeps_its_longest_word_when_the_others_want_the_whole_line():
+    """The data chapter's table of tables: a four-letter header over short counts, beside long
+    descriptions. Shared in proportion to the text, "rows" got less room than its own word."""
+    header = ["table", "file", "schema", "rows", "description", "licence"]
+    row = ["deepstate_changes", "data/deepstate_changes.csv", "TerritoryChange", "60", LONG, LONG]
+    weights = print_tables.column_weights([header, row, row])
+    # names break after an underscore (the book's LaTeX preamble lets them), so those are words
+    words = ["deepstate_", "data/deepstate_", "TerritoryChange", "rows"]
+    for word, weight in zip(words, weights[:4], strict=True):
+        assert weight >= len(word) + 1 + PAD, (word, weights)
+    assert print_tables.LINE_CHARS - len(weights) <= sum(weights) <= print_tables.LINE_CHARS  # the line, filled
+    # the rest of the line went to the long text
+    assert weights[4] > len("description") + 1 + PAD and weights[5] > len("licence") + 1 + PAD
+
+
+def test_links_break_after_slashes_and_dots():
+    parts = ["see", "https:/", "/", "example.", "org/", "a_b/", "c"]
+    assert print_tables.words("see https://example.org/a_b/c") == parts
+
+
+def test_names_break_after_underscores_and_hyphens_only():
+    found = print_tables.words("occupied_since_2022_km2 a/b.csv war-datasets")
+    assert found == ["occupied_", "since_", "2022_", "km2", "a/b.csv", "war-", "datasets"]
+
+
+def test_when_words_overfill_the_line_dates_and_numbers_keep_their_room():
+    header = ["figure_id", "value", "as of", "originator", "source"]
+    row = ["internationalisation_x", "at least 45,287", "2024-10-11", "Internationalisation", "x" * 32]
+    weights = print_tables.column_weights([header, row, row])
+    assert weights[2] >= len("2024-10-11") + 1 + PAD  # kept whole, and room for it
+    assert weights[1] >= len("45,287") + 1 + PAD
+    assert sum(weights) <= print_tables.LINE_CHARS + 1
+
+
+def test_dates_stay_whole():
+    assert print_tables.words("2024-08-06 to 2024-11-20") == ["2024-08-06", "to", "2024-11-20"]
+
+
+def test_capitals_count_wider():
+    assert print_tables.width("BJHH") > print_tables.width("bjhh") == 4
 
 
 def test_a_short_table_is_a_longtable_with_wrapping_columns_in_latex(tmp_path):
@@ -31,4 +76,4 @@ def test_a_short_table_is_a_longtable_with_wrapping_columns_in_latex(tmp_path):
     app.build()
     tex = next((tmp_path / "out").glob("*.tex")).read_text(encoding="utf-8")
     assert r"\begin{longtable}" in tex and "tabulary" not in tex
-    assert r"\X{45}{" in tex  # the claim column's given width, capped
+    assert rf"\X{{{print_tables.MAX_WEIGHT + PAD}}}{{" in tex  # the claim column's given width, capped

@@ -122,7 +122,7 @@ def schema_sections():
         doc = (model.__doc__ or "").strip().splitlines()[0]
         used = ", ".join(f"`{t}`" for t in tables)
         display(Markdown(f"### {name}\n\n{doc} Used by {used}."))
-        display(schema_table(model).set_index("column"))
+        display(table(schema_table(model), f"The columns of {name}", f"schema-{name.lower()}"))
         rules = row_rules(model)
         if rules:
             display(Markdown("Rules across columns: " + "; ".join(f"`{r}`" for r in rules) + "."))
@@ -160,6 +160,8 @@ def downloads(notebook: str | None = None):
 
 def _cell(value) -> str:
     text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    if text.startswith(("https://", "http://")) and " " not in text:
+        return f"<{text}>"  # a link: followed on screen, and breakable at "/" in the PDF
     return text.replace("|", "\\|").replace("\n", " ")
 
 
