@@ -44,22 +44,36 @@ def row_rules(model: type[pa.DataFrameModel]) -> list[str]:
 
 @reads(*schemas.TABLES)
 def tables_overview() -> pd.DataFrame:
-    """Each table: file, model, description, row count and licence (as in datapackage.json)."""
+    """Each table: its file under data/, model, row count, description and licence (its name in
+    datapackage.json; :func:`licences` says what each means). The file is the table's name with
+    ``.csv``, so the name is not repeated."""
     from helpers.data.datapackage import licence
 
     rows = []
     for table, (model, description) in schemas.TABLES.items():
         rows.append(
             {
-                "table": table,
-                "file": f"data/{table}.csv",
+                "file": f"{table}.csv",
                 "schema": model.__name__,
                 "rows": len(load(table)),
                 "description": description,
-                "licence": licence(table)["title"],
+                "licence": licence(table)["name"],
             }
         )
     return pd.DataFrame(rows)
+
+
+def licences():
+    """What each licence named in :func:`tables_overview` means (its title in datapackage.json),
+    once each: the titles are long, and repeated on every row they made the table hard to read."""
+    from IPython.display import Markdown
+
+    from helpers.data.datapackage import licence
+
+    found = {}
+    for table in schemas.TABLES:
+        found.setdefault(licence(table)["name"], licence(table)["title"])
+    return Markdown("\n".join(f"- `{name}`: {title}" for name, title in found.items()))
 
 
 def figures_listing(frame: pd.DataFrame) -> pd.DataFrame:
