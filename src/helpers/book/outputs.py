@@ -14,7 +14,6 @@ Sphinx runs through :mod:`helpers.book.jupyter_book_cli`, which skips the interp
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -33,8 +32,19 @@ LATEXMKOPTS = f"-xelatex -r {LATEXMKRC_NAME}"
 Step = list[str] | Callable[[], None]
 
 
-def jupyter_book(*args: str) -> list[str]:
-    return [sys.executable, "-m", "helpers.book.jupyter_book_cli", "build", *args]
+def jupyter_book(source: Path, output: Path, flags: list[str], *builder: str) -> list[str]:
+    """``jupyter-book build`` of ``source`` into ``output`` (``builder``: e.g. ``--builder latex``)."""
+    return [
+        sys.executable,
+        "-m",
+        "helpers.book.jupyter_book_cli",
+        "build",
+        *builder,
+        *flags,
+        "--path-output",
+        str(output),
+        str(source),
+    ]
 
 
 class Run:
@@ -112,12 +122,11 @@ class Run:
 
 
 def html(source: Path, output: Path, flags: list[str], env: dict[str, str]) -> Run:
-    command = jupyter_book(*flags, "--path-output", str(output), str(source))
-    return Run("html", [(command, None)], output / "_build" / "html", env)
+    return Run("html", [(jupyter_book(source, output, flags), None)], output / "_build" / "html", env)
 
 
 def latex(source: Path, output: Path, flags: list[str], env: dict[str, str]) -> Run:
-    command = jupyter_book("--builder", "latex", *flags, "--path-output", str(output), str(source))
+    command = jupyter_book(source, output, flags, "--builder", "latex")
     return Run("latex", [(command, None)], output / "_build" / "latex", env)
 
 
@@ -139,9 +148,5 @@ def pdf(source: Path, output: Path, flags: list[str], env: dict[str, str], sourc
 
         return Run("pdf", [(copy, None), *_compile_steps(folder)], folder / "book.pdf", env)
     folder = output / "_build" / "latex"
-    command = jupyter_book("--builder", "latex", *flags, "--path-output", str(output), str(source))
+    command = jupyter_book(source, output, flags, "--builder", "latex")
     return Run("pdf", [(command, None), *_compile_steps(folder)], folder / "book.pdf", env)
-
-
-def cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

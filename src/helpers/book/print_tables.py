@@ -94,8 +94,8 @@ def _rows(tgroup: nodes.tgroup) -> list[list[str]]:
     for row in tgroup.findall(nodes.row):
         cells = [entry.astext().replace("\n", " ") for entry in row.children if isinstance(entry, nodes.entry)]
         rows.append(cells)
-    width = max((len(r) for r in rows), default=0)
-    return [r for r in rows if len(r) == width]  # rows with spanning cells do not vote
+    columns = max((len(r) for r in rows), default=0)
+    return [r for r in rows if len(r) == columns]  # rows with spanning cells do not vote
 
 
 def breakable(app, doctree, docname) -> None:

@@ -72,7 +72,8 @@ def licences():
 
     found = {}
     for table in schemas.TABLES:
-        found.setdefault(licence(table)["name"], licence(table)["title"])
+        terms = licence(table)
+        found.setdefault(terms["name"], terms["title"])
     return Markdown("\n".join(f"- `{name}`: {title}" for name, title in found.items()))
 
 
