@@ -69,3 +69,16 @@ def test_an_unreadable_trace_means_execute_again(tmp_path: Path):
     cache = execute.Cache(tmp_path / "cache")
     (tmp_path / "cache" / "traces" / "index.json").write_text('{"source": "s", "env', encoding="utf-8")
     assert cache.trace("index") is None
+
+
+def test_files_of_the_book_are_named_from_its_folder(tmp_path: Path):
+    # a page that lists the chapters depends on _toc.yml; the name holds when the book is copied
+    inputs = make_inputs(tmp_path)
+    inputs.root = tmp_path
+    (tmp_path / "_toc.yml").write_text("root: index\n", encoding="utf-8")
+    used = dict([inputs.resolve(str(tmp_path / "_toc.yml")), inputs.resolve(str(tmp_path / "data" / "territory.csv"))])
+    assert set(used) == {"book/_toc.yml", "data/territory.csv"}
+    trace = execute.Trace(source="s", environment="e", inputs=used, result="r.ipynb")
+    assert trace.holds("s", "e", inputs)
+    (tmp_path / "_toc.yml").write_text("root: index\nchapters: []\n", encoding="utf-8")
+    assert not trace.holds("s", "e", inputs)

@@ -39,7 +39,14 @@ def _entries(node) -> list[str]:
 
 
 def pages(root: Path) -> list[Page]:
-    """Every page in ``root/_toc.yml``, in reading order (the root page first)."""
+    """Every page in ``root/_toc.yml``, in reading order (the root page first).
+
+    A notebook that lists the pages (the ledger page, the claims table) depends on the table of
+    contents: recorded, so that adding a chapter re-executes it.
+    """
+    from helpers.paths import record_dependency
+
+    record_dependency(Path(root) / "_toc.yml")
     toc = yaml.safe_load((Path(root) / "_toc.yml").read_text(encoding="utf-8"))
     names = [toc["root"], *_entries(toc)]
     found = []

@@ -6,10 +6,11 @@ import os
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from tests.building import bookrun
-from tests.building.test_integrity import built_book, page  # noqa: F401 - the shared built small book
+from tests.building.test_integrity import built_book, ledger_values, page  # noqa: F401 - the shared built small book
 
 pytestmark = pytest.mark.build
 
@@ -54,6 +55,32 @@ def test_a_new_build_date_re_executes_only_the_pages_that_show_it(book: Path, mo
     # how_to_cite shows the date; the ledger page reads how_to_cite's execution; nothing else
     assert executed(result.stdout) == {"chapters/how_to_cite", "chapters/numbers"}
     assert "built 2030-01-01" in page(book, "chapters/how_to_cite")
+
+
+def test_a_page_added_to_the_table_of_contents_is_in_the_ledger_page(book: Path):
+    # a new chapter that glues a number of its own, listed in _toc.yml and nowhere else
+    chapter = nbformat.read(book / "chapters" / "deaths.ipynb", as_version=4)
+    for cell in chapter.cells:
+        cell.source = (
+            cell.source.replace('"named_deaths"', '"named_deaths_again"')
+            .replace("glued.named_deaths", "glued.named_deaths_again")
+            .replace("# Deaths", "# Deaths again")
+        )
+    nbformat.write(chapter, book / "chapters" / "deaths_again.ipynb")
+    toc = book / "_toc.yml"
+    toc.write_text(
+        toc.read_text(encoding="utf-8").replace(
+            "  - file: chapters/deaths\n", "  - file: chapters/deaths\n  - file: chapters/deaths_again\n"
+        ),
+        encoding="utf-8",
+    )
+    result = bookrun.build(book)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    # the ledger page lists every page of the table of contents: it re-executes, though no
+    # execution it read before changed
+    assert executed(result.stdout) == {"chapters/deaths_again", "chapters/numbers"}
+    assert "named_deaths_again" in ledger_values(book)
+    assert "named_deaths_again" in page(book, "chapters/numbers")
 
 
 LATEX_REUSED = "LaTeX sources written from exactly these inputs already"

@@ -280,7 +280,7 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
     )
     code = {path.relative_to(PACKAGE).as_posix(): execute.sha256_file(path) for path in _files(PACKAGE)}
     inputs = execute.Inputs(
-        data_snapshot=snapshot, executed=work / "executed", package=PACKAGE, facts=book_facts, code=code
+        data_snapshot=snapshot, executed=work / "executed", package=PACKAGE, facts=book_facts, code=code, root=root
     )
     jobs = []
     for page in toc.pages(root):

@@ -71,7 +71,8 @@ class Inputs:
 
     ``resolve`` maps the path a kernel logged to a stable name and its hash: data files are
     named relative to the data folder (the build executes on a snapshot of it), ``helpers``
-    modules relative to the package, executions of other pages by page.
+    modules relative to the package, executions of other pages by page, and other files of the
+    book (``_toc.yml``) relative to its root, so that a copied book names them the same.
     """
 
     data_snapshot: Path
@@ -79,6 +80,7 @@ class Inputs:
     package: Path
     facts: dict[str, str]
     code: dict[str, str] = field(default_factory=dict)  # helpers module name -> hash at build start
+    root: Path | None = None  # the book's folder
 
     def resolve(self, logged: str) -> tuple[str, str]:
         name = self._name(logged)
@@ -89,10 +91,15 @@ class Inputs:
             return logged
         raw, _, part = logged.partition("#")
         path = Path(raw)
-        for prefix, base in (("data/", self.data_snapshot), ("executed/", self.executed), ("helpers/", self.package)):
+        for prefix, base in self._bases():
             if path.is_relative_to(base):
                 return prefix + path.relative_to(base).as_posix() + (f"#{part}" if part else "")
         return "file:" + logged
+
+    def _bases(self) -> list[tuple[str, Path]]:
+        # most specific first: the build's working folders sit inside the book's folder
+        bases = [("data/", self.data_snapshot), ("executed/", self.executed), ("helpers/", self.package)]
+        return bases + ([("book/", self.root)] if self.root is not None else [])
 
     def digest(self, name: str) -> str:
         """The current hash of a named input (as of this build's snapshot)."""
@@ -102,7 +109,7 @@ class Inputs:
         kind, _, rest = raw.partition("/")
         if kind == "helpers" and rest in self.code:
             return self.code[rest]
-        base = {"data": self.data_snapshot, "executed": self.executed, "helpers": self.package}.get(kind)
+        base = {prefix.rstrip("/"): base for prefix, base in self._bases()}.get(kind)
         path = base / rest if base is not None else Path(raw[len("file:") :])
         if not part:
             return sha256_file(path)
