@@ -82,3 +82,47 @@ def test_files_of_the_book_are_named_from_its_folder(tmp_path: Path):
     assert trace.holds("s", "e", inputs)
     (tmp_path / "_toc.yml").write_text("root: index\nchapters: []\n", encoding="utf-8")
     assert not trace.holds("s", "e", inputs)
+
+
+def test_the_ledger_page_depends_only_on_what_it_reads_of_an_execution(tmp_path: Path):
+    import json
+
+    import nbformat
+
+    from helpers.book.glued_values import GLUE_MIME
+
+    inputs = make_inputs(tmp_path)
+    page = tmp_path / "executed" / "chapters" / "deaths.ipynb"
+    page.parent.mkdir(parents=True)
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("At least {eval}`glued.named_deaths` soldiers"),
+        nbformat.v4.new_code_cell("glue"),
+    ]
+    glue = nbformat.v4.new_output(
+        "display_data", data={GLUE_MIME: "'79,987'"}, metadata={"scrapbook": {"name": "named_deaths"}}
+    )
+    table = nbformat.v4.new_output("display_data", data={"text/plain": "a table"})
+    notebook.cells[1].outputs = [glue, table]
+    nbformat.write(notebook, page)
+    used = dict([inputs.resolve(f"{page}#ledger")])
+    assert set(used) == {"executed/chapters/deaths.ipynb#ledger"}
+    trace = execute.Trace(source="s", environment="e", inputs=used, result="r.ipynb")
+
+    table["data"]["text/plain"] = "another table"  # an output the ledger does not read
+    notebook.cells[1].execution_count = 7
+    nbformat.write(notebook, page)
+    assert trace.holds("s", "e", inputs)
+
+    glue["data"][GLUE_MIME] = "'80,000'"  # a number the page shows
+    nbformat.write(notebook, page)
+    assert not trace.holds("s", "e", inputs)
+    glue["data"][GLUE_MIME] = "'79,987'"
+    notebook.cells[0].source = "More than {eval}`glued.named_deaths` soldiers"  # the prose around it
+    nbformat.write(notebook, page)
+    assert not trace.holds("s", "e", inputs)
+
+    page.write_text(json.dumps({"cells": "not a notebook"}), encoding="utf-8")
+    assert not trace.holds("s", "e", inputs)
+    page.unlink()
+    assert not trace.holds("s", "e", inputs)

@@ -10,6 +10,7 @@ import nbformat
 import pytest
 
 from helpers.book import ledger
+from helpers.book.glued_values import GLUE_MIME
 from helpers.paths import PROJECT_ROOT
 
 
@@ -18,7 +19,7 @@ def notebook_with(cells: list[str], prose: str, values: dict[str, str]) -> nbfor
     nb.cells = [nbformat.v4.new_markdown_cell("# A page\n\n" + prose)] + [nbformat.v4.new_code_cell(c) for c in cells]
     last = nb.cells[-1]
     last.outputs = [
-        nbformat.v4.new_output("display_data", data={ledger.GLUE_MIME: repr(v)}, metadata={"scrapbook": {"name": k}})
+        nbformat.v4.new_output("display_data", data={GLUE_MIME: repr(v)}, metadata={"scrapbook": {"name": k}})
         for k, v in values.items()
     ]
     return nb

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.book.ledger import GLUE_MIME
+from helpers.book.glued_values import GLUE_MIME
 from helpers.paths import PROJECT_ROOT
 from tests.test_nbval_stale import SANITIZE, glued_output
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.book.ledger import GLUE_MIME
+from helpers.book.glued_values import GLUE_MIME
 from helpers.paths import PROJECT_ROOT
 
 SANITIZE = PROJECT_ROOT / "tests" / "nbval_sanitize.cfg"

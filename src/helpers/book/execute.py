@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from helpers.book import glued_values
 from helpers.toc import Page
 
 #: Code run in each kernel after the notebook: records the ``helpers`` modules it imported.
@@ -114,10 +115,13 @@ class Inputs:
         if not part:
             return sha256_file(path)
         try:
-            resources = json.loads(path.read_text(encoding="utf-8"))["resources"]
-        except (OSError, ValueError, KeyError):
+            document = json.loads(path.read_text(encoding="utf-8"))
+            if path.suffix == ".ipynb" and part == glued_values.LEDGER_PART:
+                entry = glued_values.ledger_part(document)
+            else:  # one table's entry in datapackage.json
+                entry = next((r for r in document["resources"] if r.get("name") == part), None)
+        except (OSError, ValueError, KeyError, TypeError):
             return "missing"
-        entry = next((r for r in resources if r.get("name") == part), None)
         return sha256_bytes(json.dumps(entry, sort_keys=True).encode("utf-8"))
 
 

@@ -28,11 +28,11 @@ import nbformat
 import pandas as pd
 
 from helpers import toc
+from helpers.book.glued_values import LEDGER_PART, stored_values
 from helpers.data import schemas
 from helpers.paths import book_root
 from helpers.present.text import FLOOR_QUALIFIERS, PROSE_ROLE, ROUNDED_QUALIFIERS
 
-GLUE_MIME = "application/papermill.record/text/plain"
 EXECUTED_DIR = "BOOK_EXECUTED_DIR"
 DATE = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")
 
@@ -202,17 +202,6 @@ class _Sources:
         return keys
 
 
-def stored_values(notebook) -> dict[str, str]:
-    """Glued values as stored in a notebook's outputs."""
-    values = {}
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name and GLUE_MIME in output.get("data", {}):
-                values[name] = output["data"][GLUE_MIME].strip("'\"")
-    return values
-
-
 def pages_for(root: Path) -> list[str]:
     """The pages whose glued numbers the ledger lists: every notebook in the table of contents
     except those that read the others' executions (the ledger page itself)."""
@@ -230,7 +219,7 @@ def entries(
     """
     from helpers.paths import record_dependency
 
-    record_dependency(notebook_path)
+    record_dependency(notebook_path, part=LEDGER_PART)  # what it reads: see glued_values.ledger_part
     notebook = nbformat.read(notebook_path, as_version=4)
     values = stored_values(notebook) if values is None else values
     sources = sources or _Sources()
