@@ -34,6 +34,7 @@ import shlex
 import shutil
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -211,12 +212,40 @@ def _link_pdf(html: Path, pdf: Path) -> None:
             page.write_text(text.replace(PDF_SIZE_MARK, size), encoding="utf-8")
 
 
-def _ledger_files(executed: Path, root: Path, html: Path) -> None:
+def _ledger_files(executed: Path, root: Path) -> dict[str, str]:
+    """``numbers.json`` and ``numbers.csv`` (name -> text), from this build's executions."""
     from helpers.book import ledger
 
     rows = ledger.build(executed, ledger.pages_for(root))
-    (html / "numbers.json").write_text(ledger.to_json(rows), encoding="utf-8")
-    (html / "numbers.csv").write_text(ledger.to_csv(rows), encoding="utf-8")
+    return {"numbers.json": ledger.to_json(rows), "numbers.csv": ledger.to_csv(rows)}
+
+
+class _Beside(threading.Thread):
+    """A function run on a thread of the build process while Sphinx runs in its own processes.
+
+    The ledger's files need pandas and the data contract (about 2 s to import and compute),
+    and only this build's executions: made meanwhile, they cost no wall time. ``result()``
+    returns the value or raises what the function raised. A daemon: an interrupted build does
+    not wait for it.
+    """
+
+    def __init__(self, function, *args) -> None:
+        super().__init__(daemon=True)
+        self._call, self._value, self._error = (function, args), None, None
+        self.start()
+
+    def run(self) -> None:
+        function, args = self._call
+        try:
+            self._value = function(*args)
+        except BaseException as error:  # handed to result(), in the build's own thread
+            self._error = error
+
+    def result(self):
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: int) -> str:
@@ -315,6 +344,7 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
     runs = []
     if reused is None:
         runs.append(outputs.html(source, work / "out-html", flags, env))
+        ledger_files = _Beside(_ledger_files, work / "executed", root)
     if "pdf" in formats:
         runs.append(outputs.pdf(source, work / "out-pdf", flags, env, sources=stored_latex))
     # A preview leaves the second core idle while Sphinx writes HTML: it writes the PDF's LaTeX
@@ -352,7 +382,8 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
         shutil.copytree(reused / "html", html, symlinks=True)
     else:
         html = next(run.result for run in runs if run.fmt == "html")
-        _ledger_files(work / "executed", root, html)
+        for name, text in ledger_files.result().items():
+            (html / name).write_text(text, encoding="utf-8")
     pdf = next((run.result for run in runs if run.fmt == "pdf"), None)
     if pdf is not None:
         _link_pdf(html, pdf)
