@@ -160,3 +160,14 @@ def test_units_survive_line_breaks_qualifiers_and_ranges():
     assert _unit("3.5", [" times 2023"]) == "ratio"
     assert _unit("5.0", [" km from the Russian-held area"]) == "km"
     assert _unit("2", ["\n  days later"]) == "days"
+
+
+def test_each_ledger_table_has_a_caption_naming_its_chapter():
+    # uncaptioned, the PDF numbered them "Table 8.x" with nothing beside the number
+    rows = ledger.build()
+    markdown = ledger.as_markdown(rows)
+    directives = re.findall(r"^```\{table\}(.*)$", markdown, re.M)
+    chapters = list(dict.fromkeys(row["chapter"] for row in rows))
+    assert len(directives) == len(chapters)
+    for caption, chapter in zip(directives, chapters, strict=True):
+        assert chapter in caption

@@ -41,6 +41,14 @@ def test_links_break_after_slashes_and_dots():
     assert print_tables.words("see https://example.org/a_b/c") == parts
 
 
+def test_a_long_code_in_a_link_asks_for_a_few_characters_not_all_of_them():
+    # LaTeX may break a link inside a code (the preamble lets it break after any letter or
+    # digit); a whole article id as the link column's need starved the table's other columns
+    pieces = print_tables.words("https://www.actionnewsjax.com/news/politics/us-give/BJHH4A2XR5A63CZHOMJMQGQAHA/")
+    assert "".join(pieces) == "https://www.actionnewsjax.com/news/politics/us-give/BJHH4A2XR5A63CZHOMJMQGQAHA/"
+    assert max(len(piece) for piece in pieces) == print_tables.LINK_PIECE
+
+
 def test_names_break_after_underscores_and_hyphens_only():
     found = print_tables.words("occupied_since_2022_km2 a/b.csv war-datasets")
     assert found == ["occupied_", "since_", "2022_", "km2", "a/b.csv", "war-", "datasets"]

@@ -303,7 +303,8 @@ def as_markdown(rows: list[dict]) -> str:
     for page in dict.fromkeys(r["page"] for r in rows):
         chapter = [r for r in rows if r["page"] == page]
         parts.append(f"## {{doc}}`{chapter[0]['chapter']} </{page}>`\n")
-        parts.append(f"```{{table}}\n:widths: {LEDGER_WIDTHS}\n:class: ledger\n")
+        caption = f"Every number in “{chapter[0]['chapter']}”, with what it is computed from and its sources"
+        parts.append(f"```{{table}} {caption}\n:widths: {LEDGER_WIDTHS}\n:class: ledger\n")
         parts.append("| key | shown as | unit | computed from | sources |\n|---|---|---|---|---|")
         for row in chapter:
             origin = (

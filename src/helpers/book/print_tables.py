@@ -27,9 +27,12 @@ MIN_WEIGHT, MAX_WEIGHT = 6, 45
 LINE_CHARS = 100
 #: A word, as LaTeX may break it: at spaces, after a hyphen, and after an underscore (the book's
 #: preamble lets ``\_`` break, so that long table and key names wrap). A link breaks after
-#: ``/``, ``.`` and ``-`` (the preamble adds the hyphen to the url package's break points).
+#: ``/``, ``.`` and ``-``, and, where nothing else fits, after any letter or digit (the preamble
+#: adds those to the url package's break points): a link column asks for room for its parts
+#: between those marks, up to :data:`LINK_PIECE` characters each, not for a whole article id.
 WORD = re.compile(r"[^\s_-]+[_-]?|[_-]")
 LINK_PART = re.compile(r"[^/.-]+[/.-]?|[/.-]")
+LINK_PIECE = 12
 DIGITS = re.compile(r"[\d.,:-]+")
 
 
@@ -39,7 +42,8 @@ def words(cell: str) -> list[str]:
     found = []
     for token in cell.split():
         if "://" in token:
-            found.extend(LINK_PART.findall(token))
+            for part in LINK_PART.findall(token):
+                found.extend(part[i : i + LINK_PIECE] for i in range(0, len(part), LINK_PIECE))
         elif DIGITS.fullmatch(token):
             found.append(token)
         else:
