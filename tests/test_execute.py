@@ -114,6 +114,11 @@ def test_the_ledger_page_depends_only_on_what_it_reads_of_an_execution(tmp_path:
     nbformat.write(notebook, page)
     assert trace.holds("s", "e", inputs)
 
+    notebook.metadata["book"] = {"execute_last": True}  # the ledger lists only pages without it
+    nbformat.write(notebook, page)
+    assert not trace.holds("s", "e", inputs)
+    del notebook.metadata["book"]
+
     glue["data"][GLUE_MIME] = "'80,000'"  # a number the page shows
     nbformat.write(notebook, page)
     assert not trace.holds("s", "e", inputs)

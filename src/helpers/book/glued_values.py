@@ -26,13 +26,14 @@ def stored_values(notebook) -> dict[str, str]:
 
 def ledger_part(notebook) -> list:
     """What the ledger reads of a page's execution: each cell's kind and source (the code it
-    traces, the prose around each number, the title) and the glued values; no other output.
+    traces, the prose around each number, the title), the glued values, and the notebook's
+    ``book`` metadata (a page marked ``execute_last`` is not listed); no other output.
 
     A page whose execution changed only elsewhere (a table it shows, the commit it names)
     leaves the ledger page's execution valid.
     """
     cells = [[cell["cell_type"], _text(cell["source"])] for cell in notebook["cells"]]
-    return [cells, sorted(stored_values(notebook).items())]
+    return [cells, sorted(stored_values(notebook).items()), notebook.get("metadata", {}).get("book")]
 
 
 def _text(value) -> str:
