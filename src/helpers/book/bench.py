@@ -8,8 +8,9 @@ Measured side by side in one run on this machine, as medians of ``BENCH_RUNS`` r
 * a no-change ``make book`` (after one that published);
 * a ``make html`` after editing one data table, as a share of the clean HTML build, and which
   pages it re-executed, for two tables: ``places.csv``, which most chapters read, and
-  ``raw_inputs.csv``, which one chapter reads (the ledger page re-executes after any chapter; the
-  first edit also changes the commit shown, "+local changes", so How to cite re-executes too);
+  ``raw_inputs.csv``, which one chapter reads (the ledger page re-executes only when a number it
+  lists or a table it reads for sources changed; the first edit also changes the commit shown,
+  "+local changes", so How to cite re-executes too);
 * a ``make book`` after ``make html`` (the executions and the HTML reused, and the LaTeX sources
   ``make html`` wrote on its second core compiled);
 * ``make test`` (``BENCH_TEST_RUNS`` runs, default 1), stage by stage (the targets it runs, in

@@ -10,9 +10,11 @@ that
   leaves a *trace*: the SHA-256 of the notebook's code and text, of the environment (Python,
   the lock, the execution settings) and of every input it used: data files read through
   ``helpers``, the ``helpers`` modules its kernel imported, facts of the build it showed (the
-  commit), and other pages' executions. The trace is written only after the execution
-  succeeded, in one atomic rename, and is trusted only if every hash still matches; a failed or
-  killed build therefore never leaves a trace that a later build could wrongly trust.
+  commit), ``_toc.yml`` if it listed the pages, and the part of other pages' executions it read
+  (the ledger reads their cells and glued values: ``helpers.book.glued_values``). The trace is
+  written only after the execution succeeded, in one atomic rename, and is trusted only if
+  every hash still matches; a failed or killed build therefore never leaves a trace that a
+  later build could wrongly trust.
 
 A touched file with the same bytes changes no hash and re-executes nothing.
 """
