@@ -45,6 +45,30 @@ def test_lineage_follows_variables_back_to_loads_and_figures(tmp_path: Path):
     assert rows["c"]["tables"] == [] and rows["c"]["unit"] == "km²"
 
 
+def test_lineage_pairs_a_tuple_assignment_element_by_element(tmp_path: Path):
+    # `a, b = load("x"), load("y")` gives a only x: the front page loads three tables in one
+    # line, and its ISW figure was listed as computed from casualties and kursk too
+    nb = notebook_with(
+        [
+            'territory, changes = load("territory"), load("deepstate_changes")',
+            'a = figure(territory, "isw_russian_gain_2023")\nglue_figure("a", a)',
+            '(b, c), d = (surge.deepstate_change(changes, "window_2023"), 1), 2\nglue_text("b", fmt_int(b.net))',
+            'e, f = surge.pair(territory, changes)\nglue_text("e", fmt_int(e))',
+        ],
+        "{eval}`glued.a` km², {eval}`glued.b` km² and {eval}`glued.e`.",
+        {"a": "about 1,000", "b": "500", "e": "2"},
+    )
+    path = tmp_path / "page.ipynb"
+    nbformat.write(nb, path)
+    rows = {r["key"]: r for r in ledger.entries(path, "page")}
+    assert rows["a"]["tables"] == ["territory"]
+    assert rows["a"]["source_keys"] == ["bbc2024gains"]
+    assert rows["b"]["tables"] == ["deepstate_changes"]
+    assert rows["b"]["source_keys"] == ["deepstatemap"]
+    # a value that is not written out as a tuple: each name may depend on all of it
+    assert rows["e"]["tables"] == ["deepstate_changes", "territory"]
+
+
 def test_lineage_includes_tables_a_helper_loads_itself(tmp_path: Path):
     nb = notebook_with(
         [

@@ -81,6 +81,24 @@ def _tables_in(node: ast.AST) -> set[str]:
     return tables
 
 
+def _pairs(target: ast.AST, value: ast.AST) -> list[tuple[set[str], ast.AST]]:
+    """The names an assignment binds, each with the part of the value it gets.
+
+    ``a, b = load("x"), load("y")`` binds ``a`` to ``load("x")`` alone, element by element
+    (nested tuples too); any other value (a call returning a pair, a starred target) may reach
+    every name, so each name gets all of it.
+    """
+    sequences = (ast.Tuple, ast.List)
+    if (
+        isinstance(target, sequences)
+        and isinstance(value, sequences)
+        and len(target.elts) == len(value.elts)
+        and not any(isinstance(e, ast.Starred) for e in (*target.elts, *value.elts))
+    ):
+        return [pair for t, v in zip(target.elts, value.elts, strict=True) for pair in _pairs(t, v)]
+    return [(_names(target), value)]
+
+
 class _Lineage:
     """Variables of a notebook and what each depends on (tables, figure ids, other variables)."""
 
@@ -101,12 +119,13 @@ class _Lineage:
             if value is None:
                 continue
             for target in targets:
-                for name in _names(target):
-                    self.depends.setdefault(name, set()).update(_names(value) - {name})
-                    self.tables.setdefault(name, set()).update(_tables_in(value))
-                    self.figures.setdefault(name, set()).update(
-                        f for c in _calls(value, "figure") for f in _literal_args(c)[:1]
-                    )
+                for names, part in _pairs(target, value):
+                    for name in names:
+                        self.depends.setdefault(name, set()).update(_names(part) - {name})
+                        self.tables.setdefault(name, set()).update(_tables_in(part))
+                        self.figures.setdefault(name, set()).update(
+                            f for c in _calls(part, "figure") for f in _literal_args(c)[:1]
+                        )
 
     def resolve(self, expression: ast.AST) -> tuple[set[str], set[str]]:
         tables = _tables_in(expression)
