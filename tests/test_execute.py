@@ -131,3 +131,34 @@ def test_the_ledger_page_depends_only_on_what_it_reads_of_an_execution(tmp_path:
     assert not trace.holds("s", "e", inputs)
     page.unlink()
     assert not trace.holds("s", "e", inputs)
+
+
+def test_a_reader_of_some_columns_depends_on_those_columns_alone(tmp_path: Path, monkeypatch):
+    # the ledger page reads only the source keys (and figure ids) of the tables behind its
+    # numbers: an edit to a note must not re-execute it, an edit to a source key must
+    import shutil
+
+    from helpers.data.load import load_columns
+    from helpers.paths import PROJECT_ROOT
+
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", data)
+    log = tmp_path / "deps.txt"
+    monkeypatch.setenv("BOOK_DEPS_FILE", str(log))
+    frame = load_columns("territory", ("figure_id", "source_key"), data)
+    assert list(frame.columns) == ["figure_id", "source_key"]
+    logged = log.read_text(encoding="utf-8").splitlines()
+    (tmp_path / "other").mkdir()
+    inputs = make_inputs(tmp_path / "other")
+    inputs.data_snapshot = data
+    used = dict(inputs.resolve(line) for line in logged)
+    assert set(used) == {"data/territory.csv#columns=figure_id,source_key"}
+    trace = execute.Trace(source="s", environment="e", inputs=used, result="r.ipynb")
+    table = data / "territory.csv"
+    original = table.read_text(encoding="utf-8")
+    table.write_text(original.replace("End of period not stated", "End of the period not stated", 1), "utf-8")
+    assert trace.holds("s", "e", inputs)
+    table.write_text(original.replace(",bbc2024gains,", ",rbc2024losses,", 1), "utf-8")
+    assert not trace.holds("s", "e", inputs)
+    table.write_text(original.replace("figure_id,", "figure,", 1), "utf-8")  # the column is gone
+    assert not trace.holds("s", "e", inputs)

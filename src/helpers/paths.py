@@ -11,6 +11,8 @@ Binder, finds the data from a notebook opened in any of the book's folders.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
 from pathlib import Path
 
@@ -62,6 +64,9 @@ def display_path(path: Path) -> str:
 
 
 DEPENDENCY_LOG = "BOOK_DEPS_FILE"
+#: A dependency on some columns of a CSV table: ``territory.csv#columns=figure_id,source_key``.
+COLUMNS_PART = "columns="
+_RECORDING = contextvars.ContextVar("recording", default=True)
 
 
 def record_dependency(path: Path, part: str | None = None) -> None:
@@ -70,7 +75,8 @@ def record_dependency(path: Path, part: str | None = None) -> None:
     During a book build, the Sphinx extension points ``BOOK_DEPS_FILE`` at a file per page; a
     page whose recorded files change is re-executed on the next build. ``part`` narrows a JSON
     file to one entry (``datapackage.json#territory``), so editing one table does not re-execute
-    pages that only read others. Outside a build: no-op.
+    pages that only read others, or a CSV table to some columns (``COLUMNS_PART``). Outside a
+    build: no-op.
     """
     suffix = f"#{part}" if part else ""
     _log(str(Path(path).resolve()) + suffix)
@@ -96,7 +102,19 @@ def record_imported_helpers() -> None:
             record_dependency(Path(file))
 
 
+@contextlib.contextmanager
+def recording_suspended():
+    """Record nothing while this block runs: its caller records a narrower dependency itself."""
+    token = _RECORDING.set(False)
+    try:
+        yield
+    finally:
+        _RECORDING.reset(token)
+
+
 def _log(line: str) -> None:
+    if not _RECORDING.get():
+        return
     log = os.environ.get(DEPENDENCY_LOG)
     if log:
         with open(log, "a", encoding="utf-8") as handle:

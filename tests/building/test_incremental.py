@@ -48,6 +48,15 @@ def test_an_edited_table_re_executes_only_the_pages_that_read_it(book: Path):
     assert "2,800" in page(book, "index")
 
 
+def test_an_edit_the_ledger_does_not_read_leaves_the_ledger_page_alone(book: Path):
+    # the ledger page reads a table's source keys, not its notes: index re-executes (it reads
+    # territory), its glued numbers do not change, and nothing the ledger page lists changed
+    bookrun.edit_value(book, "territory", "End of period not stated", "End of the period not stated")
+    result = bookrun.build(book)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert executed(result.stdout) == {"index"}
+
+
 def test_a_new_build_date_re_executes_only_the_pages_that_show_it(book: Path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1893456000")  # 1 January 2030
     result = bookrun.build(book)

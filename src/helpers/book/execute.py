@@ -9,9 +9,10 @@ that
 * a notebook is executed again only when something it used changed. Each successful execution
   leaves a *trace*: the SHA-256 of the notebook's code and text, of the environment (Python,
   the lock, the execution settings) and of every input it used: data files read through
-  ``helpers``, the ``helpers`` modules its kernel imported, facts of the build it showed (the
-  commit), ``_toc.yml`` if it listed the pages, and the part of other pages' executions it read
-  (the ledger reads their cells and glued values: ``helpers.book.glued_values``). The trace is
+  ``helpers`` (or only the columns it read: the ledger page reads the tables' source keys), the
+  ``helpers`` modules its kernel imported, facts of the build it showed (the commit),
+  ``_toc.yml`` if it listed the pages, and the part of other pages' executions it read (the
+  ledger reads their cells and glued values: ``helpers.book.glued_values``). The trace is
   written only after the execution succeeded, in one atomic rename, and is trusted only if
   every hash still matches; a failed or killed build therefore never leaves a trace that a
   later build could wrongly trust.
@@ -22,6 +23,7 @@ A touched file with the same bytes changes no hash and re-executes nothing.
 from __future__ import annotations
 
 import asyncio
+import csv
 import hashlib
 import json
 import os
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers.book import glued_values
+from helpers.paths import COLUMNS_PART
 from helpers.toc import Page
 
 #: Code run in each kernel after the notebook: records the ``helpers`` modules it imported.
@@ -116,6 +119,8 @@ class Inputs:
         path = base / rest if base is not None else Path(raw[len("file:") :])
         if not part:
             return sha256_file(path)
+        if part.startswith(COLUMNS_PART):
+            return _columns_digest(path, part[len(COLUMNS_PART) :].split(","))
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
             if path.suffix == ".ipynb" and part == glued_values.LEDGER_PART:
@@ -125,6 +130,19 @@ class Inputs:
         except (OSError, ValueError, KeyError, TypeError):
             return "missing"
         return sha256_bytes(json.dumps(entry, sort_keys=True).encode("utf-8"))
+
+
+def _columns_digest(path: Path, columns: list[str]) -> str:
+    """Hash of some columns of a CSV table, row by row, as text; ``missing`` if one is gone."""
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader)
+            where = [header.index(column) for column in columns]
+            rows = [[row[i] if i < len(row) else None for i in where] for row in reader]
+    except (OSError, ValueError, StopIteration, UnicodeDecodeError, csv.Error):
+        return "missing"
+    return sha256_bytes(json.dumps(rows).encode("utf-8"))
 
 
 @dataclass

@@ -204,10 +204,11 @@ class _Sources:
         self._frames: dict[str, pd.DataFrame] = {}
 
     def _frame(self, table: str) -> pd.DataFrame:
-        from helpers.data.load import load
+        from helpers.data.load import load_columns
 
         if table not in self._frames:
-            self._frames[table] = load(table)
+            columns = ("figure_id", "source_key") if table in schemas.FIGURE_TABLES else ("source_key",)
+            self._frames[table] = load_columns(table, columns)
         return self._frames[table]
 
     def keys(self, tables: set[str], figures: set[str]) -> set[str]:

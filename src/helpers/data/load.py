@@ -25,7 +25,7 @@ import pandas as pd
 from helpers.data import bibliography, datapackage, schemas
 from helpers.data.errors import DataIssue, DataValidationError
 from helpers.data.pandera_import import pa
-from helpers.paths import data_dir, display_path, record_dependency
+from helpers.paths import COLUMNS_PART, data_dir, display_path, record_dependency, recording_suspended
 
 #: Tables loaded in this process, in order: a chapter lists them as its downloads.
 LOADED: list[str] = []
@@ -141,6 +141,21 @@ def load(table: str, directory: Path | str | None = None, *, verify_hash: bool =
     if table not in LOADED:
         LOADED.append(table)
     return frame
+
+
+def load_columns(table: str, columns: tuple[str, ...], directory: Path | str | None = None) -> pd.DataFrame:
+    """Some columns of the validated table ``data/<table>.csv``, for a reader that uses no others.
+
+    The whole table is validated, as :func:`load` does, but the running notebook depends on
+    those columns alone (``data/<table>.csv#columns=a,b``): the ledger page reads only the source
+    keys of the tables behind its numbers, so an edit to a note in one of them does not
+    re-execute it. Sound because a book build validates every table before any page executes.
+    """
+    with recording_suspended():
+        frame = load(table, directory)
+    directory = Path(directory).resolve() if directory is not None else data_dir()
+    record_dependency(directory / f"{table}.csv", part=COLUMNS_PART + ",".join(columns))
+    return frame[list(columns)]
 
 
 def _parse(raw: bytes, model, shown: str):
