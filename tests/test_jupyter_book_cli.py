@@ -44,3 +44,14 @@ def test_exit_handlers_still_run(tmp_path):
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert marker.read_text() == "yes"
+
+
+def test_a_gated_run_starts_on_go_and_not_otherwise():
+    # the build starts Sphinx before the pages are staged: it must wait, and a build that
+    # stops (closing the pipe) must leave a process that did nothing
+    go = subprocess.run([*CLI, "--wait-for-go", "--version"], input="go\n", capture_output=True, text=True, timeout=120)
+    assert go.returncode == 0, go.stderr
+    assert version("jupyter-book").split("+")[0] in go.stdout
+    closed = subprocess.run([*CLI, "--wait-for-go", "--version"], input="", capture_output=True, text=True, timeout=120)
+    assert closed.returncode == 3
+    assert closed.stdout == ""

@@ -135,3 +135,18 @@ def edit_value(book: Path, table: str, old: str, new: str) -> None:
 
 def shell_quote(cmd: list[str]) -> str:
     return " ".join(shlex.quote(c) for c in cmd)
+
+
+def sphinx_processes(book: Path) -> list[str]:
+    """Command lines of Sphinx runs (``helpers.book.jupyter_book_cli``) still alive for ``book``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            line = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if "helpers.book.jupyter_book_cli" in line and str(book) in line:
+            found.append(line)
+    return found

@@ -89,6 +89,17 @@ def test_a_rebuild_after_a_failure_fails_again(book: Path, failure: str):
         assert release_of(book) == before  # the previous book is still the one published
 
 
+def test_sphinx_started_beside_a_failing_page_never_builds(book: Path):
+    # Sphinx starts (gated) once the last page executes on its own; that page fails: Sphinx must
+    # not read anything, and no Sphinx process may outlive the build
+    append_cell(book / "chapters" / "numbers.ipynb", nbformat.v4.new_code_cell("raise RuntimeError('ledger broken')"))
+    result = bookrun.build(book)
+    assert result.returncode != 0 and "ledger broken" in result.stdout + result.stderr
+    assert "--wait-for-go" in result.stdout  # it was started before the failure
+    assert "Running Sphinx" not in result.stdout
+    assert bookrun.sphinx_processes(book) == []
+
+
 # 2. An interrupted build never leaves state that a later build trusts.
 
 

@@ -12,9 +12,12 @@
 5. Run Sphinx (``jupyter-book build`` with the Makefile's strict flags, execution off) for HTML
    and LaTeX side by side, each in a fresh output folder, then compile the LaTeX
    (``helpers.book.outputs``), so no saved state or half-written LaTeX file from an earlier run
-   is ever read again. What a complete release built from exactly the same inputs already
-   holds is copied instead: its HTML, and the LaTeX sources a preview (``make html``) wrote on
-   its idle second core.
+   is ever read again. The Sphinx processes start as soon as the last independent notebook has
+   a core: they import what they need on the core the executions leave idle and read nothing
+   until the executed pages are staged (``--wait-for-go``); a failed execution stops them.
+   What a complete release built from exactly the same inputs already holds is copied
+   instead: its HTML, and the LaTeX sources a preview (``make html``) wrote on its idle second
+   core.
 6. Write ``numbers.json``/``numbers.csv`` from this build's executions, check that the tree did
    not change while building, and publish HTML, PDF and data as one release (``helpers.book.publish``).
 
@@ -323,16 +326,6 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
         jobs.append(execute.Job(page, source / page.path.relative_to(root), notebook, execute.source_digest(notebook)))
-    started = time.monotonic()
-    try:
-        executed = execute.execute(jobs, cache, inputs, environment, env, work, timeout, workers)
-    except execute.ExecutionFailed as error:
-        raise BuildFailed(f"a notebook failed:\n{error}") from None
-    for job in jobs:
-        job.stage_path.parent.mkdir(parents=True, exist_ok=True)
-        job.stage_path.write_bytes(executed[job.page.docname])
-    print(f"[execute] done in {time.monotonic() - started:.1f} s", flush=True)
-
     reused = None if fresh else _reusable_release(build_dir, base, content_key)
     stored_latex = reused / "latex" if reused is not None and (reused / "latex" / "book.tex").is_file() else None
     if reused is not None:
@@ -341,26 +334,48 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
         print(
             f"[pdf] LaTeX sources written from exactly these inputs already ({reused.name}): compiling them", flush=True
         )
-    runs = []
-    if reused is None:
-        runs.append(outputs.html(source, work / "out-html", flags, env))
-        ledger_files = _Beside(_ledger_files, work / "executed", root)
-    if "pdf" in formats:
-        runs.append(outputs.pdf(source, work / "out-pdf", flags, env, sources=stored_latex))
-    # A preview leaves the second core idle while Sphinx writes HTML: it writes the PDF's LaTeX
-    # sources meanwhile, kept with the preview, so that `make book` only has to compile them.
-    # Not part of the preview's result: if they fail, `make book` will build them and say why.
-    extra = (
-        outputs.latex(source, work / "out-latex", flags, env)
-        if formats == ["html"] and workers > 1 and reused is None
-        else None
-    )
+    runs: list[outputs.Run] = []
+    extras: list[outputs.Run] = []
+
+    def start_sphinx() -> None:
+        """Start the formats' runs, gated: Sphinx imports what it needs on the cores the last
+        executions leave idle, and reads nothing before ``go`` (the executed pages staged)."""
+        if runs or extras:
+            return
+        if reused is None:
+            runs.append(outputs.html(source, work / "out-html", flags, env, gated=True))
+        if "pdf" in formats:
+            gated = stored_latex is None
+            runs.append(outputs.pdf(source, work / "out-pdf", flags, env, sources=stored_latex, gated=gated))
+        # A preview leaves the second core idle while Sphinx writes HTML: it writes the PDF's LaTeX
+        # sources meanwhile, kept with the preview, so that `make book` only has to compile them.
+        # Not part of the preview's result: if they fail, `make book` will build them and say why.
+        if formats == ["html"] and workers > 1 and reused is None:
+            extras.append(outputs.latex(source, work / "out-latex", flags, env, gated=True))
+
+    started = time.monotonic()
     try:
+        try:
+            executed = execute.execute(
+                jobs, cache, inputs, environment, env, work, timeout, workers, when_cores_free=start_sphinx
+            )
+        except execute.ExecutionFailed as error:
+            raise BuildFailed(f"a notebook failed:\n{error}") from None
+        for job in jobs:
+            job.stage_path.parent.mkdir(parents=True, exist_ok=True)
+            job.stage_path.write_bytes(executed[job.page.docname])
+        print(f"[execute] done in {time.monotonic() - started:.1f} s", flush=True)
+        start_sphinx()  # already started, unless no notebook left a core idle
+        for run in [*runs, *extras]:
+            run.go()
+        if reused is None:
+            ledger_files = _Beside(_ledger_files, work / "executed", root)
         codes = {run.fmt: run.wait() for run in runs}
-        latex_code = extra.wait() if extra is not None else None
+        latex_code = extras[0].wait() if extras else None
     finally:
-        for run in [*runs, *([extra] if extra else [])]:
+        for run in [*runs, *extras]:
             run.stop()
+    extra = extras[0] if extras else None
     failed = [run for run in runs if codes[run.fmt] != 0 or not run.result.exists()]
     if failed:
         details = "\n".join(f"  [{run.fmt}] {line}" for run in failed for line in run.warnings())

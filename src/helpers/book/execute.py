@@ -273,11 +273,15 @@ def execute(
     timeout: int,
     workers: int,
     log=None,
+    when_cores_free=None,
 ) -> dict[str, bytes]:
     """Execute (or take from the cache) every job's notebook; return executed notebooks by page.
 
     Independent notebooks run ``workers`` at a time; those marked ``execute_last`` run after all
     others have finished. Raises :class:`ExecutionFailed` naming every failed notebook.
+    ``when_cores_free`` is called once, as soon as every independent notebook has taken a core
+    (to execute, or found reusable): from then on fewer kernels than cores run, and the build
+    starts Sphinx on what they leave idle.
     """
     log = log or (lambda message: print(message, flush=True))
     results: dict[str, bytes] = {}
@@ -297,8 +301,22 @@ def execute(
         (inputs.executed / f"{job.page.docname}.ipynb").write_bytes(raw)
         return True
 
+    independent = [job for job in jobs if not executes_last(job.notebook)]
+    taken = []
+
+    def cores_free() -> None:
+        if when_cores_free is not None:
+            when_cores_free()
+
+    def took_a_core(job: Job) -> None:
+        if not executes_last(job.notebook):
+            taken.append(job)
+            if len(taken) == len(independent):
+                cores_free()
+
     async def one(job: Job, gate: asyncio.Semaphore) -> None:
         async with gate:
+            took_a_core(job)
             if reuse(job):
                 log(f"[execute] {job.page.docname}: unchanged, reusing its execution")
                 return
@@ -327,9 +345,10 @@ def execute(
 
     async def run_all() -> None:
         gate = asyncio.Semaphore(max(1, workers))
-        first = [job for job in jobs if not executes_last(job.notebook)]
         last = [job for job in jobs if executes_last(job.notebook)]
-        await asyncio.gather(*(one(job, gate) for job in first))
+        if not independent:
+            cores_free()
+        await asyncio.gather(*(one(job, gate) for job in independent))
         if failures:
             return  # pages that read the others' executions cannot be right
         await asyncio.gather(*(one(job, gate) for job in last))

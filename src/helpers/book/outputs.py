@@ -9,6 +9,7 @@
 
 Each format is a chain of steps in its own processes, in a fresh output folder, with its output
 streamed line by line under a ``[format]`` prefix; the chain stops at the first step that fails.
+A *gated* chain starts its Sphinx process at once but lets it build only on :meth:`Run.go`.
 Sphinx runs through :mod:`helpers.book.jupyter_book_cli`, which skips the interpreter's teardown.
 """
 
@@ -21,6 +22,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from helpers.book import jupyter_book_cli
+
 #: Read by latexmk after Sphinx's own latexmkrc. xdvipdfmx compresses at level 6 instead of 9:
 #: about a second less for the book's 116 pages, for a PDF about 3% larger.
 LATEXMKRC = "$xdvipdfmx = 'xdvipdfmx -z 6 -E -o %D %O %S';\n"
@@ -32,12 +35,14 @@ LATEXMKOPTS = f"-xelatex -r {LATEXMKRC_NAME}"
 Step = list[str] | Callable[[], None]
 
 
-def jupyter_book(source: Path, output: Path, flags: list[str], *builder: str) -> list[str]:
-    """``jupyter-book build`` of ``source`` into ``output`` (``builder``: e.g. ``--builder latex``)."""
+def jupyter_book(source: Path, output: Path, flags: list[str], *builder: str, gated: bool = False) -> list[str]:
+    """``jupyter-book build`` of ``source`` into ``output`` (``builder``: e.g. ``--builder latex``);
+    ``gated``: started now, building only after :meth:`Run.go`."""
     return [
         sys.executable,
         "-m",
         "helpers.book.jupyter_book_cli",
+        *([jupyter_book_cli.WAIT_FOR_GO] if gated else []),
         "build",
         *builder,
         *flags,
@@ -48,10 +53,19 @@ def jupyter_book(source: Path, output: Path, flags: list[str], *builder: str) ->
 
 
 class Run:
-    """One format: its steps run one after another in a thread; ``wait`` returns the exit code."""
+    """One format: its steps run one after another in a thread; ``wait`` returns the exit code.
 
-    def __init__(self, fmt: str, steps: list[tuple[Step, Path | None]], result: Path, env: dict[str, str]) -> None:
+    ``gated``: the first step is a Sphinx run started with ``--wait-for-go``: it imports what it
+    needs at once and builds only once :meth:`go` is called (the pages are staged); ``stop``
+    before that ends it having done nothing.
+    """
+
+    def __init__(
+        self, fmt: str, steps: list[tuple[Step, Path | None]], result: Path, env: dict[str, str], gated: bool = False
+    ) -> None:
         self.fmt = fmt
+        self.gated = gated
+        self._go = threading.Event()
         self.result = result
         self.env = env
         self.lines: list[str] = []
@@ -69,7 +83,8 @@ class Run:
     def _run(self, steps: list[tuple[Step, Path | None]]) -> None:
         code = 0
         try:
-            for step, cwd in steps:
+            for index, (step, cwd) in enumerate(steps):
+                waits = self.gated and index == 0
                 if self._stopped.is_set():
                     code = 1
                     break
@@ -85,12 +100,14 @@ class Run:
                         step,
                         cwd=cwd,
                         env=self.env,
-                        stdin=subprocess.DEVNULL,
+                        stdin=subprocess.PIPE if waits else subprocess.DEVNULL,
                         stdout=subprocess.PIPE,
                         stderr=subprocess.STDOUT,
                         text=True,
                         errors="replace",
                     )
+                    if waits and self._go.is_set():
+                        self._send_go()
                 for line in self._process.stdout:
                     self._say(line)
                 code = self._process.wait()
@@ -100,6 +117,21 @@ class Run:
             self._say(f"ERROR: {error}")
             code = 1
         self.code = code
+
+    def go(self) -> None:
+        """The pages are staged: a gated run starts building (a run not gated ignores this)."""
+        with self._lock:
+            self._go.set()
+            self._send_go()
+
+    def _send_go(self) -> None:  # with self._lock held
+        process = self._process
+        if self.gated and process is not None and process.stdin is not None and not process.stdin.closed:
+            try:
+                process.stdin.write("go\n")
+                process.stdin.close()
+            except OSError:  # it has already ended; its exit code says how
+                pass
 
     def wait(self) -> int:
         self._thread.join()
@@ -121,13 +153,14 @@ class Run:
         return [line.strip() for line in self.lines if "WARNING" in line or "ERROR" in line or "Error" in line][:20]
 
 
-def html(source: Path, output: Path, flags: list[str], env: dict[str, str]) -> Run:
-    return Run("html", [(jupyter_book(source, output, flags), None)], output / "_build" / "html", env)
+def html(source: Path, output: Path, flags: list[str], env: dict[str, str], gated: bool = False) -> Run:
+    command = jupyter_book(source, output, flags, gated=gated)
+    return Run("html", [(command, None)], output / "_build" / "html", env, gated)
 
 
-def latex(source: Path, output: Path, flags: list[str], env: dict[str, str]) -> Run:
-    command = jupyter_book(source, output, flags, "--builder", "latex")
-    return Run("latex", [(command, None)], output / "_build" / "latex", env)
+def latex(source: Path, output: Path, flags: list[str], env: dict[str, str], gated: bool = False) -> Run:
+    command = jupyter_book(source, output, flags, "--builder", "latex", gated=gated)
+    return Run("latex", [(command, None)], output / "_build" / "latex", env, gated)
 
 
 def _compile_steps(folder: Path) -> list[tuple[Step, Path | None]]:
@@ -137,8 +170,11 @@ def _compile_steps(folder: Path) -> list[tuple[Step, Path | None]]:
     return [(write_rc, None), (["make", "all-pdf"], folder)]
 
 
-def pdf(source: Path, output: Path, flags: list[str], env: dict[str, str], sources: Path | None = None) -> Run:
-    """The PDF; from ``sources`` (LaTeX sources written from the same inputs) when given."""
+def pdf(
+    source: Path, output: Path, flags: list[str], env: dict[str, str], sources: Path | None = None, gated: bool = False
+) -> Run:
+    """The PDF; from ``sources`` (LaTeX sources written from the same inputs) when given, else
+    from a Sphinx run (``gated``: see :class:`Run`)."""
     env = {**env, "LATEXMKOPTS": LATEXMKOPTS}
     if sources is not None:
         folder = output / "latex"
@@ -148,5 +184,5 @@ def pdf(source: Path, output: Path, flags: list[str], env: dict[str, str], sourc
 
         return Run("pdf", [(copy, None), *_compile_steps(folder)], folder / "book.pdf", env)
     folder = output / "_build" / "latex"
-    command = jupyter_book(source, output, flags, "--builder", "latex")
-    return Run("pdf", [(command, None), *_compile_steps(folder)], folder / "book.pdf", env)
+    command = jupyter_book(source, output, flags, "--builder", "latex", gated=gated)
+    return Run("pdf", [(command, None), *_compile_steps(folder)], folder / "book.pdf", env, gated)
