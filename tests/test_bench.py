@@ -69,3 +69,26 @@ def test_the_stages_are_those_of_make_test_with_nbval_after_the_book():
     stages = bench.make_test_stages()
     assert stages[0] == "lint" and "unit" in stages and "publish-tests" in stages
     assert stages.index("book") < stages.index("nbval")
+
+
+def test_each_build_says_where_its_time_went():
+    log = (
+        "[execute] done in 1.9 s\n"
+        "[build] seconds by stage: validate 0.50, stage 0.10, execute 1.90, sphinx_html 2.70, "
+        "other_formats 0.80, publish 0.10\n"
+    )
+    stages = bench.build_stages_s(log)
+    assert stages == {
+        "validate": 0.5,
+        "stage": 0.1,
+        "execute": 1.9,
+        "sphinx_html": 2.7,
+        "other_formats": 0.8,
+        "publish": 0.1,
+    }
+    medians = bench.median_stages([(6.5, stages), (7.0, {**stages, "execute": 2.4})])
+    assert medians["execute"] == 2.15 and round(medians["start-up and checks"], 2) == 0.4
+    edited = report()
+    edited["one_table"]["raw_inputs.csv"]["stages_s"] = medians
+    text = bench.render(edited)
+    assert "- after editing data/raw_inputs.csv: validate 0.50, stage 0.10, execute 2.15, html 2.70" in text

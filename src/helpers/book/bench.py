@@ -151,6 +151,26 @@ def own_execution_s(log: str) -> float:
     return sum(float(s) for s in re.findall(r"\[execute\] executed \S+ in ([\d.]+) s", log))
 
 
+STAGES_LINE = re.compile(r"^\[build\] seconds by stage: (.*)$", re.M)
+
+
+def build_stages_s(log: str) -> dict[str, float]:
+    """The build's own account of where its time went (its last ``seconds by stage`` line)."""
+    found = STAGES_LINE.findall(log)
+    if not found:
+        return {}
+    return {stage: float(value) for stage, value in (item.rsplit(" ", 1) for item in found[-1].split(", "))}
+
+
+def median_stages(runs: list[tuple[float, dict[str, float]]]) -> dict[str, float]:
+    """Median seconds of each stage over runs of (wall seconds, stages); ``start-up and checks``
+    is the wall time the stages do not cover (starting make and Python, fingerprinting)."""
+    names = list(dict.fromkeys(name for _, stages in runs for name in stages))
+    medians = {name: statistics.median(stages.get(name, 0.0) for _, stages in runs) for name in names}
+    medians["start-up and checks"] = statistics.median(wall - sum(stages.values()) for wall, stages in runs)
+    return medians
+
+
 def execution_wall_s(log: str) -> float:
     return sum(float(s) for s in re.findall(r"\[execute\] done in ([\d.]+) s", log))
 
@@ -165,6 +185,8 @@ def main() -> int:
 
     peer, clean, no_change, pdf_after_html, logs = [], [], [], [], []
     one_table: dict[str, list[float]] = {name: [] for name in tables}
+    clean_stages: list[tuple[float, dict[str, float]]] = []
+    one_table_stages: dict[str, list[tuple[float, dict[str, float]]]] = {name: [] for name in tables}
     reexecuted: dict[str, list[str]] = {}
     try:
         for _ in range(runs):
@@ -172,6 +194,7 @@ def main() -> int:
             forget_builds()
             seconds, log = run([*MAKE, "html"])
             clean.append(seconds)
+            clean_stages.append((seconds, build_stages_s(log)))
             logs.append((seconds, log))
             pdf_after_html.append(run([*MAKE, "book"])[0])
             no_change.append(run([*MAKE, "book"])[0])
@@ -182,6 +205,7 @@ def main() -> int:
                 run([*MAKE, "datapackage"])
                 seconds, log = run([*MAKE, "html"])  # like for like with the clean HTML build
                 one_table[name].append(seconds)
+                one_table_stages[name].append((seconds, build_stages_s(log)))
                 reexecuted[name] = executed_pages(log)
                 path.write_bytes(original[path])
                 descriptor.write_bytes(original[descriptor])
@@ -205,9 +229,14 @@ def main() -> int:
         "clean_html_s": statistics.median(clean),
         "no_change_s": statistics.median(no_change),
         "one_table": {
-            name: {"s": statistics.median(seconds), "reexecuted": reexecuted[name]}
+            name: {
+                "s": statistics.median(seconds),
+                "reexecuted": reexecuted[name],
+                "stages_s": median_stages(one_table_stages[name]),
+            }
             for name, seconds in one_table.items()
         },
+        "clean_stages_s": median_stages(clean_stages),
         "pdf_after_html_s": statistics.median(pdf_after_html),
         "make_test_s": statistics.median(tests),
         "make_test_stages_s": test_runs_by_stage[len(test_runs_by_stage) // 2],  # the median run
@@ -237,6 +266,18 @@ def _verdict(value: float, target: float) -> str:
     if value <= target:
         return "met"
     return f"missed by {value - target:.2f} ({100 * (value / target - 1):.0f}%)"
+
+
+def _stage_lines(r: dict) -> list[str]:
+    builds = [("clean HTML build", r.get("clean_stages_s", {}))] + [
+        (f"after editing data/{name}", edit.get("stages_s", {})) for name, edit in r["one_table"].items()
+    ]
+    names = {"sphinx_html": "html", "other_formats": "other formats"}
+    return [
+        f"- {label}: " + ", ".join(f"{names.get(stage, stage)} {seconds:.2f}" for stage, seconds in stages.items())
+        for label, stages in builds
+        if stages
+    ]
 
 
 def render(r: dict) -> str:
@@ -306,6 +347,11 @@ def render(r: dict) -> str:
         f"{p['own_execution_sum_s']:.1f} s, so the floor on {r['machine']['cores']} cores is "
         f"{p['floor_s']:.1f} s. The other {rest:.1f} s are validation, staging and Sphinx (reading the "
         "executed notebooks, writing HTML).",
+        "",
+        "Where each build's time goes (medians, seconds; `html` ends with the HTML Sphinx run, "
+        "`other formats` is the wait after it for the LaTeX run beside it):",
+        "",
+        *_stage_lines(r),
         "",
         "`make test` by stage: "
         + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in r.get("make_test_stages_s", {}).items())

@@ -251,6 +251,28 @@ class _Beside(threading.Thread):
         return self._value
 
 
+class _Stages:
+    """Where a build's time went, stage by stage, for the build's last lines and ``make bench``.
+
+    ``sphinx_html`` ends when the HTML run ends; ``other_formats`` is the wait after it for the
+    LaTeX or PDF run beside it (all of that run when the HTML was reused).
+    """
+
+    PREFIX = "[build] seconds by stage:"
+
+    def __init__(self) -> None:
+        self._last = time.monotonic()
+        self.seconds: dict[str, float] = {}
+
+    def mark(self, stage: str, at: float | None = None) -> None:
+        now = time.monotonic() if at is None else at
+        self.seconds[stage] = max(0.0, now - self._last)
+        self._last = max(self._last, now)
+
+    def line(self) -> str:
+        return f"{self.PREFIX} " + ", ".join(f"{stage} {s:.2f}" for stage, s in self.seconds.items())
+
+
 def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: int) -> str:
     """Build and publish; return a line saying what was published. Raises BuildFailed."""
     if "html" not in formats:
@@ -273,9 +295,11 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
 
     from helpers.book import geojson
 
+    clock = _Stages()
     if fresh:
         (build_dir / "cache" / "validated").unlink(missing_ok=True)
     _validate(build_dir / "cache", inputs_at_start)
+    clock.mark("validate")
     tmp_root = build_dir / "tmp"
     shutil.rmtree(tmp_root, ignore_errors=True)  # left by a failed or killed build (we hold the lock)
     publish.remove_partials(base)
@@ -353,6 +377,7 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
         if formats == ["html"] and workers > 1 and reused is None:
             extras.append(outputs.latex(source, work / "out-latex", flags, env, gated=True))
 
+    clock.mark("stage")
     started = time.monotonic()
     try:
         try:
@@ -365,6 +390,7 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
             job.stage_path.parent.mkdir(parents=True, exist_ok=True)
             job.stage_path.write_bytes(executed[job.page.docname])
         print(f"[execute] done in {time.monotonic() - started:.1f} s", flush=True)
+        clock.mark("execute")
         start_sphinx()  # already started, unless no notebook left a core idle
         for run in [*runs, *extras]:
             run.go()
@@ -376,6 +402,10 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
         for run in [*runs, *extras]:
             run.stop()
     extra = extras[0] if extras else None
+    html_run = next((run for run in runs if run.fmt == "html"), None)
+    if html_run is not None and html_run.finished_at is not None:
+        clock.mark("sphinx_html", at=html_run.finished_at)
+    clock.mark("other_formats")
     failed = [run for run in runs if codes[run.fmt] != 0 or not run.result.exists()]
     if failed:
         details = "\n".join(f"  [{run.fmt}] {line}" for run in failed for line in run.warnings())
@@ -416,6 +446,8 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
     release = publish.publish(html, pdf, base, data=snapshot, record=record, latex=latex)
     cache.prune({trace.result for job in jobs if (trace := cache.trace(job.page.docname))})
     shutil.rmtree(work, ignore_errors=True)
+    clock.mark("publish")
+    print(clock.line(), flush=True)
     where = "published" if base == build_dir else "built a preview (not published: `make book` publishes)"
     return f"{where} release {release.name}: {base / 'html' / 'index.html'}" + (
         f" and {base / 'pdf' / 'book.pdf'}" if pdf else ""

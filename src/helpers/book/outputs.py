@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,6 +71,7 @@ class Run:
         self.env = env
         self.lines: list[str] = []
         self.code: int | None = None
+        self.finished_at: float | None = None  # time.monotonic() when the last step ended
         self._process: subprocess.Popen | None = None
         self._stopped = threading.Event()
         self._lock = threading.Lock()
@@ -117,6 +119,7 @@ class Run:
             self._say(f"ERROR: {error}")
             code = 1
         self.code = code
+        self.finished_at = time.monotonic()
 
     def go(self) -> None:
         """The pages are staged: a gated run starts building (a run not gated ignores this)."""
