@@ -391,7 +391,7 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
             job.stage_path.write_bytes(executed[job.page.docname])
         print(f"[execute] done in {time.monotonic() - started:.1f} s", flush=True)
         clock.mark("execute")
-        start_sphinx()  # already started, unless no notebook left a core idle
+        start_sphinx()  # a no-op: the execution started them once every notebook had a core
         for run in [*runs, *extras]:
             run.go()
         if reused is None:
