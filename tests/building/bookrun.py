@@ -137,16 +137,23 @@ def shell_quote(cmd: list[str]) -> str:
     return " ".join(shlex.quote(c) for c in cmd)
 
 
-def sphinx_processes(book: Path) -> list[str]:
-    """Command lines of Sphinx runs (``helpers.book.jupyter_book_cli``) still alive for ``book``."""
+def processes_of(book: Path) -> list[str]:
+    """Command lines of processes still alive that work on ``book``: named in their command line
+    (Sphinx runs, the build) or working in its folder (kernels)."""
     found = []
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
         try:
             line = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            cwd = os.readlink(entry / "cwd")
         except OSError:
             continue
-        if "helpers.book.jupyter_book_cli" in line and str(book) in line:
+        if line and (str(book) in line or Path(cwd).is_relative_to(book)):
             found.append(line)
     return found
+
+
+def sphinx_processes(book: Path) -> list[str]:
+    """Command lines of Sphinx runs (``helpers.book.jupyter_book_cli``) still alive for ``book``."""
+    return [line for line in processes_of(book) if "helpers.book.jupyter_book_cli" in line]

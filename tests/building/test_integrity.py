@@ -120,6 +120,33 @@ def test_an_interrupted_build_leaves_no_stale_numbers(book: Path, tmp_path: Path
     assert "2,800" in bookrun.pdf_text(bookrun.published_pdf(book))
 
 
+@pytest.mark.parametrize(
+    ("signum", "marker"),
+    [
+        (signal.SIGTERM, "[execute] executing index"),
+        (signal.SIGINT, "[execute] executing index"),
+        (signal.SIGTERM, "Running Sphinx"),
+        (signal.SIGTERM, "Run number 1 of rule"),  # xelatex, started by latexmk, started by make
+    ],
+    ids=["TERM-executing", "INT-executing", "TERM-in-Sphinx", "TERM-in-LaTeX"],
+)
+def test_a_stopped_build_says_so_and_leaves_nothing_running(book: Path, tmp_path: Path, signum: int, marker: str):
+    # a CI time-out or a Ctrl-C while kernels or Sphinx run: the build says it was interrupted
+    # (not that a notebook failed, not a traceback), shuts its kernels and Sphinx down, and
+    # publishes nothing. nbclient's own signal handlers used to turn the signal into a failed
+    # notebook, and to leave SIGTERM's default action (die at once) for the rest of the build
+    bookrun.edit_value(book, "territory", ",2700,", ",2800,")
+    log = tmp_path / "stopped.log"
+    process = bookrun.start(book, log)
+    bookrun.kill_when(process, log, marker, 0.5, signum)
+    output = log.read_text(encoding="utf-8", errors="replace")
+    assert process.returncode == 130, output[-3000:]
+    assert "build interrupted: nothing published" in output, output[-3000:]
+    assert "Traceback" not in output and "a notebook failed" not in output, output[-3000:]
+    assert "2,700" in page(book, "index")
+    assert bookrun.processes_of(book) == []
+
+
 # 3. An interrupted LaTeX run does not wedge later PDF builds.
 
 

@@ -27,6 +27,8 @@ import csv
 import hashlib
 import json
 import os
+import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -243,7 +245,8 @@ def _notebook_bytes(notebook) -> bytes:
     return nbformat.writes(notebook).encode("utf-8")
 
 
-async def _run(job: Job, env: dict[str, str], deps_log: Path, timeout: int) -> None:
+async def _run(job: Job, env: dict[str, str], deps_log: Path, timeout: int, running: set) -> None:
+    """Execute one notebook; its client is in ``running`` while it runs."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -257,10 +260,77 @@ async def _run(job: Job, env: dict[str, str], deps_log: Path, timeout: int) -> N
         resources={"metadata": {"path": str(job.stage_path.parent)}},
     )
     deps_log.write_text("", encoding="utf-8")
+    running.add(client)
     try:
         await client.async_execute(env={**env, "BOOK_DEPS_FILE": str(deps_log)})
     finally:
+        running.discard(client)
         notebook.cells.pop()
+
+
+STOPPING_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class _BuildLoop(asyncio.SelectorEventLoop):
+    """An event loop on which only the build handles signals.
+
+    nbclient sets its own SIGINT and SIGTERM handlers on the loop for each notebook: a signal
+    shut one kernel down, so that notebook "failed" while the others ran on, and on its way out
+    it reset SIGTERM to the default action (die at once, cleaning nothing up) for the rest of the
+    build. Here nbclient's calls are refused (it expects that off the main thread and carries
+    on), and :func:`_run_stoppably` sets the build's own.
+    """
+
+    def add_signal_handler(self, sig, callback, *args):
+        raise RuntimeError("while notebooks execute, the build handles signals")
+
+    def remove_signal_handler(self, sig):
+        raise RuntimeError("while notebooks execute, the build handles signals")
+
+
+def _run_stoppably(main, stopped: list[int], running: set) -> None:
+    """Run the coroutine ``main``; on SIGINT or SIGTERM, note the signal in ``stopped`` and
+    cancel it, so that every kernel is shut down (nbclient's clean-up runs as it is cancelled).
+    The kernels of the clients in ``running`` are shut down at once, not asked to finish their
+    cell first (a kernel asked mid-cell logs a traceback as its sockets close).
+
+    The process's own handlers for those signals are as before once this returns.
+    """
+    loop = _BuildLoop()
+    asyncio.set_event_loop(loop)  # as asyncio.run does: code that asks for the current loop gets it
+    previous = {signum: signal.getsignal(signum) for signum in STOPPING_SIGNALS}
+    installed = []
+    try:
+        task = loop.create_task(main)
+
+        def stop(signum: int) -> None:
+            stopped.append(signum)
+            for client in running:
+                client.shutdown_kernel = "immediate"
+            task.cancel()
+
+        if threading.current_thread() is threading.main_thread():
+            for signum in STOPPING_SIGNALS:
+                asyncio.SelectorEventLoop.add_signal_handler(loop, signum, stop, signum)
+                installed.append(signum)
+        try:
+            loop.run_until_complete(task)
+        except asyncio.CancelledError:
+            if not stopped:
+                raise
+        finally:
+            leftovers = [t for t in asyncio.all_tasks(loop) if not t.done()]
+            for leftover in leftovers:
+                leftover.cancel()
+            if leftovers:
+                loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
+            loop.run_until_complete(loop.shutdown_asyncgens())
+    finally:
+        for signum in installed:
+            asyncio.SelectorEventLoop.remove_signal_handler(loop, signum)
+            signal.signal(signum, previous[signum])
+        asyncio.set_event_loop(None)
+        loop.close()
 
 
 def execute(
@@ -286,6 +356,8 @@ def execute(
     log = log or (lambda message: print(message, flush=True))
     results: dict[str, bytes] = {}
     failures: list[str] = []
+    stopped: list[int] = []  # the signal that stopped the build, if one did
+    running: set = set()  # the clients of the notebooks executing now
     (workdir / "deps").mkdir(parents=True, exist_ok=True)
     inputs.executed.mkdir(parents=True, exist_ok=True)
 
@@ -324,9 +396,10 @@ def execute(
             started = time.monotonic()
             deps_log = workdir / "deps" / (job.page.docname.replace("/", "__") + ".txt")
             try:
-                await _run(job, env, deps_log, timeout)
+                await _run(job, env, deps_log, timeout, running)
             except Exception as error:
-                failures.append(_describe_error(job.page, job.notebook, error))
+                if not stopped:  # a kernel shut down because the build was stopped did not fail
+                    failures.append(_describe_error(job.page, job.notebook, error))
                 return
             problems = _stderr_outputs(job.notebook)
             if problems:
@@ -353,7 +426,9 @@ def execute(
             return  # pages that read the others' executions cannot be right
         await asyncio.gather(*(one(job, gate) for job in last))
 
-    asyncio.run(run_all())
+    _run_stoppably(run_all(), stopped, running)
+    if stopped:
+        raise KeyboardInterrupt(f"signal {stopped[0]} while notebooks were executing")
     if failures:
         raise ExecutionFailed("\n".join(failures))
     return results

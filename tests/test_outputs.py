@@ -1,0 +1,51 @@
+"""The build's runs of each format (``helpers.book.outputs``): stopping one ends all it started."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from helpers.book import outputs
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie, ended but not yet reaped by whoever adopted it, counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def wait_for(path: Path, timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    while not (path.exists() and path.read_text().strip()):
+        assert time.monotonic() < deadline, f"{path} not written"
+        time.sleep(0.05)
+    return path.read_text().strip()
+
+
+def test_stopping_a_step_ends_every_process_it_started(tmp_path: Path):
+    # `make all-pdf` runs latexmk, which runs xelatex: stopping the PDF must stop xelatex too,
+    # not leave it writing into a build that is being thrown away
+    started = tmp_path / "grandchild"
+    script = f"sh -c 'sleep 60' & echo $! > {started}; wait"
+    run = outputs.Run("demo", [(["sh", "-c", script], None)], tmp_path / "result", dict(os.environ))
+    grandchild = int(wait_for(started))
+    assert alive(grandchild)
+    run.stop()
+    deadline = time.monotonic() + 5
+    while alive(grandchild) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(grandchild)
+    assert run.wait() != 0
+
+
+def test_a_gated_run_stopped_before_go_builds_nothing(tmp_path: Path):
+    run = outputs.html(tmp_path / "no-book", tmp_path / "out", [], dict(os.environ), gated=True)
+    time.sleep(0.5)
+    run.stop()
+    assert run.wait() != 0
+    assert not any("Running Sphinx" in line for line in run.lines)
+    assert not (tmp_path / "out").exists()
