@@ -17,7 +17,9 @@ that
   every hash still matches; a failed or killed build therefore never leaves a trace that a
   later build could wrongly trust.
 
-A touched file with the same bytes changes no hash and re-executes nothing.
+A touched file with the same bytes changes no hash and re-executes nothing. A SIGINT or SIGTERM
+while notebooks execute cancels every execution, shuts its kernel down and ends in
+``KeyboardInterrupt``: the build says it was interrupted (not that a notebook failed).
 """
 
 from __future__ import annotations
