@@ -40,6 +40,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from helpers import toc
+from helpers.book.build import STAGES_PREFIX
 from helpers.paths import PROJECT_ROOT
 
 BUILD = PROJECT_ROOT / "_build"
@@ -151,7 +152,7 @@ def own_execution_s(log: str) -> float:
     return sum(float(s) for s in re.findall(r"\[execute\] executed \S+ in ([\d.]+) s", log))
 
 
-STAGES_LINE = re.compile(r"^\[build\] seconds by stage: (.*)$", re.M)
+STAGES_LINE = re.compile(rf"^{re.escape(STAGES_PREFIX)} (.*)$", re.M)
 
 
 def build_stages_s(log: str) -> dict[str, float]:

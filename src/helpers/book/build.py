@@ -251,14 +251,16 @@ class _Beside(threading.Thread):
         return self._value
 
 
+#: The build's last line before its result: seconds by stage (read by ``make bench``).
+STAGES_PREFIX = "[build] seconds by stage:"
+
+
 class _Stages:
     """Where a build's time went, stage by stage, for the build's last lines and ``make bench``.
 
     ``sphinx_html`` ends when the HTML run ends; ``other_formats`` is the wait after it for the
     LaTeX or PDF run beside it (all of that run when the HTML was reused).
     """
-
-    PREFIX = "[build] seconds by stage:"
 
     def __init__(self) -> None:
         self._last = time.monotonic()
@@ -270,7 +272,7 @@ class _Stages:
         self._last = max(self._last, now)
 
     def line(self) -> str:
-        return f"{self.PREFIX} " + ", ".join(f"{stage} {s:.2f}" for stage, s in self.seconds.items())
+        return f"{STAGES_PREFIX} " + ", ".join(f"{stage} {s:.2f}" for stage, s in self.seconds.items())
 
 
 def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: int) -> str:

@@ -376,16 +376,14 @@ def execute(
         return True
 
     independent = [job for job in jobs if not executes_last(job.notebook)]
-    taken = []
-
-    def cores_free() -> None:
-        if when_cores_free is not None:
-            when_cores_free()
+    cores_free = when_cores_free or (lambda: None)
+    waiting = len(independent)  # independent notebooks that have not yet taken a core
 
     def took_a_core(job: Job) -> None:
+        nonlocal waiting
         if not executes_last(job.notebook):
-            taken.append(job)
-            if len(taken) == len(independent):
+            waiting -= 1
+            if waiting == 0:
                 cores_free()
 
     async def one(job: Job, gate: asyncio.Semaphore) -> None:

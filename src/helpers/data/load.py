@@ -97,6 +97,11 @@ HASH_HINT = (
 )
 
 
+def _folder(directory: Path | str | None) -> Path:
+    """The data folder a table is read from: ``directory``, or ``data/`` (``$BOOK_DATA_DIR``)."""
+    return Path(directory).resolve() if directory is not None else data_dir()
+
+
 def load(table: str, directory: Path | str | None = None, *, verify_hash: bool = True) -> pd.DataFrame:
     """Return the validated table ``data/<table>.csv``.
 
@@ -105,7 +110,7 @@ def load(table: str, directory: Path | str | None = None, *, verify_hash: bool =
     """
     _check_declared(table)
     model = schemas.model_for(table)
-    directory = Path(directory).resolve() if directory is not None else data_dir()
+    directory = _folder(directory)
     path = directory / f"{table}.csv"
     shown = display_path(path)
     if not path.exists():
@@ -153,8 +158,7 @@ def load_columns(table: str, columns: tuple[str, ...], directory: Path | str | N
     """
     with recording_suspended():
         frame = load(table, directory)
-    directory = Path(directory).resolve() if directory is not None else data_dir()
-    record_dependency(directory / f"{table}.csv", part=COLUMNS_PART + ",".join(columns))
+    record_dependency(_folder(directory) / f"{table}.csv", part=COLUMNS_PART + ",".join(columns))
     return frame[list(columns)]
 
 
