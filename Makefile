@@ -117,10 +117,11 @@ browser-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
 	else echo "note: no chromium; the browser test will be skipped (install: sudo apt-get install chromium)"; fi
 
-# Tests of the built book: browser (offline charts, no off-origin requests), PDF text, CITATION.cff;
-# one test file per worker (each starts its own browser, and the JupyterLab test its server).
+# Tests of the built book: browser (offline charts, no off-origin requests), PDF text, CITATION.cff.
+# The JupyterLab tests share one server on one worker (their xdist_group); the others spread over
+# every worker, each worker starting its own browser.
 publish-tests: browser-deps
-	$(PY) -m pytest tests/publish -n auto --dist loadfile
+	$(PY) -m pytest tests/publish -n auto --dist loadgroup
 
 # The stages of make test, in order (make bench times each).
 TEST_STAGES := lint unit book nbval publish-tests

@@ -127,8 +127,6 @@ def test_page_renders_offline(browser, origin, page_name):
                .map(i => i.className)"""
     )
     pdf_link = page.locator("a[href$='book.pdf']").first.get_attribute("href")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{page_name.replace('/', '_')}.png"), full_page=True)
     text = normalise(page.inner_text("main"))
     context.close()
 

@@ -40,6 +40,9 @@ TOKEN = "book-test"
 #: Chapters that draw charts (the book's browser test checks the same pages).
 WITH_CHARTS = {"index.ipynb", "chapters/surge.ipynb", "chapters/kursk.ipynb", "chapters/human_cost.ipynb"}
 NOTEBOOKS = [page.path.relative_to(PROJECT_ROOT).as_posix() for page in toc.notebooks(PROJECT_ROOT)]
+#: One JupyterLab server runs every notebook: under ``--dist loadgroup`` these tests stay on one
+#: worker, while the browser tests of the built book spread over the others.
+pytestmark = pytest.mark.xdist_group("jupyterlab")
 
 if not CHROMIUM:
     if os.environ.get("CI") == "true":
@@ -151,16 +154,55 @@ def _prose_numbers(notebook: str) -> dict[str, str]:
     return {key: values[key] for key in ledger.PROSE_ROLE.findall(prose)}
 
 
+class LabPage:
+    """One JupyterLab page, loaded once, in which each test opens its notebook (as a researcher
+    opens one chapter after another); the requests and script errors each test sees."""
+
+    def __init__(self, browser, origin: str) -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.blocked: list[str] = keep_on_origin(self.context, origin, "data:")
+        self.errors: list[str] = []
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        # a workspace of its own, so that no tab of a researcher's own JupyterLab comes back
+        self.page.goto(f"{origin}/lab/workspaces/book-test?token={TOKEN}", wait_until="domcontentloaded")
+        self.page.wait_for_function("window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
+        self.page.evaluate("() => window.jupyterapp.restored.then(() => true)")
+
+    def open(self, notebook: str) -> None:
+        """Open ``notebook`` in a new tab; what earlier notebooks did no longer counts."""
+        self.blocked.clear()
+        self.errors.clear()
+        self.page.evaluate(
+            "(path) => window.jupyterapp.commands.execute('docmanager:open', {path}).then(() => true)", notebook
+        )
+        self.page.wait_for_function(
+            "(path) => { const widget = window.jupyterapp.shell.currentWidget;"
+            " return !!widget && !!widget.context && widget.context.path === path"
+            " && !!widget.node.querySelector('.jp-Notebook'); }",
+            arg=notebook,
+            timeout=60_000,
+        )
+
+    def close_current(self) -> None:
+        """Shut the current notebook's kernel down and drop its tab without saving it."""
+        self.page.evaluate(
+            "() => { const widget = window.jupyterapp.shell.currentWidget;"
+            " return widget.sessionContext.shutdown().then(() => { widget.dispose(); return true; }); }"
+        )
+
+
+@pytest.fixture(scope="module")
+def lab_page(browser, lab):
+    opened = LabPage(browser, lab)
+    yield opened
+    opened.context.close()
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_a_chapter_runs_in_jupyterlab_offline(browser, lab, notebook):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    blocked, errors = keep_on_origin(context, lab, "data:"), []
-    page = context.new_page()
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    # a workspace of its own, so that no tab another test opened comes back
-    workspace = notebook.replace("/", "-").removesuffix(".ipynb")
-    page.goto(f"{lab}/lab/workspaces/{workspace}/tree/{notebook}?token={TOKEN}", wait_until="domcontentloaded")
-    page.wait_for_function("window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=60_000)
+def test_a_chapter_runs_in_jupyterlab_offline(lab_page, notebook):
+    page, blocked, errors = lab_page.page, lab_page.blocked, lab_page.errors
+    lab_page.open(notebook)
     # JupyterLab may ask which kernel to start ("Select Kernel"): accept its default, the
     # project's environment; then wait for the kernel to be idle.
     deadline = time.monotonic() + 90
@@ -168,16 +210,18 @@ def test_a_chapter_runs_in_jupyterlab_offline(browser, lab, notebook):
         assert time.monotonic() < deadline, "the notebook's kernel did not start"
         if page.locator(".jp-Dialog .jp-mod-accept").count():
             page.locator(".jp-Dialog .jp-mod-accept").click()
-        page.wait_for_timeout(250)
+        page.wait_for_timeout(100)
     assert page.evaluate("() => window.jupyterapp.shell.currentWidget.context.path") == notebook
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
     page.wait_for_function(NOTHING_RAN, timeout=30_000)
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+    screenshot = SCREENSHOTS / f"lab_{notebook.replace('/', '_').removesuffix('.ipynb')}.png"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     try:
         page.wait_for_function(ALL_CELLS_RAN, timeout=240_000)
-    finally:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"lab_{notebook.replace('/', '_').removesuffix('.ipynb')}.png"))
+    except PlaywrightTimeout:
+        page.screenshot(path=str(screenshot))  # where the run stopped
+        raise
     prose_numbers = _prose_numbers(notebook)
     if prose_numbers:  # the Markdown cells' roles are evaluated once the kernel has run the code
         with contextlib.suppress(PlaywrightTimeout):  # the assertions below say what is missing
@@ -208,10 +252,8 @@ def test_a_chapter_runs_in_jupyterlab_offline(browser, lab, notebook):
             };
         }"""
     )
-    page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"lab_{notebook.replace('/', '_').removesuffix('.ipynb')}.png"))
-    context.close()
+    page.screenshot(path=str(screenshot))
+    lab_page.close_current()
 
     assert not blocked, f"requests left JupyterLab's origin: {blocked}"
     assert not found["errors"], found["errors"]
