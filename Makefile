@@ -100,8 +100,10 @@ lint: $(STAMP)
 
 # On every core (pytest-xdist); tests that run `make book` on the project take turns
 # (tests/building/bookrun.make_book_on), since the build lock admits one build at a time.
+# worksteal: a worker that runs out of tests takes some of the other's, so that no worker
+# idles while the other still has several small-book builds queued.
 unit: validate pdf-deps
-	$(PY) -m pytest tests --ignore=tests/publish -n auto
+	$(PY) -m pytest tests --ignore=tests/publish -n auto --dist worksteal
 
 # After `make book` (which does nothing when the published book is current).
 nbval: book
