@@ -147,6 +147,22 @@ def test_a_stopped_build_says_so_and_leaves_nothing_running(book: Path, tmp_path
     assert bookrun.processes_of(book) == []
 
 
+def test_a_build_killed_alone_leaves_nothing_running(book: Path, tmp_path: Path):
+    # the kernel's out-of-memory killer ends the build process alone, with no chance to stop
+    # what it started: each of those ends by itself (a gated Sphinx run sees its input end; a
+    # running one, make, latexmk and xelatex die on their next line of output, which no one reads)
+    bookrun.edit_value(book, "territory", ",2700,", ",2800,")
+    log = tmp_path / "killed.log"
+    process = bookrun.start(book, log)
+    bookrun.kill_when(process, log, "Run number 1 of rule", 0.3, signal.SIGKILL, whole_group=False)
+    assert bookrun.processes_of(book), "nothing was left running to end by itself (the LaTeX run had ended)"
+    deadline = time.monotonic() + 10
+    while bookrun.processes_of(book) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert bookrun.processes_of(book) == []
+    assert "2,700" in page(book, "index")
+
+
 # 3. An interrupted LaTeX run does not wedge later PDF builds.
 
 
