@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from tests.building import bookrun
-from tests.building.test_integrity import built_book, ledger_values, page  # noqa: F401 - the shared built small book
+from tests.building.test_integrity import ledger_values, page
 
 pytestmark = pytest.mark.build
-
-
-@pytest.fixture
-def book(built_book: Path, tmp_path: Path) -> Path:  # noqa: F811
-    target = tmp_path / "book"
-    shutil.copytree(built_book, target, symlinks=True)
-    return target
 
 
 def executed(output: str) -> set[str]:
@@ -131,7 +123,7 @@ def test_a_preview_on_one_worker_writes_no_latex_sources(book: Path):
     assert not (book / "_build" / "preview" / "current" / "latex").exists()
 
 
-def test_traces_record_the_code_and_facts_each_page_used(built_book: Path):  # noqa: F811
+def test_traces_record_the_code_and_facts_each_page_used(built_book: Path):
     import json
 
     traces = built_book / "_build" / "cache" / "traces"

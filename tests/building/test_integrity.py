@@ -23,22 +23,6 @@ from tests.building import bookrun
 pytestmark = pytest.mark.build
 
 
-@pytest.fixture(scope="module")
-def built_book(tmp_path_factory) -> Path:
-    """The small book, built and published once (both formats); tests copy it."""
-    book = bookrun.copy_book("small", tmp_path_factory.mktemp("built") / "book")
-    result = bookrun.build(book)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    return book
-
-
-@pytest.fixture
-def book(built_book: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "book"
-    shutil.copytree(built_book, target, symlinks=True)
-    return target
-
-
 def page(book: Path, name: str) -> str:
     return (bookrun.published(book) / f"{name}.html").read_text(encoding="utf-8")
 
