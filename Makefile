@@ -15,8 +15,8 @@ JB_FLAGS := -W -n --keep-going
 # The build (src/helpers/build.py) executes the notebooks itself (in parallel, reusing an
 # execution only while the content hashes of everything it read still match), runs Sphinx with
 # JB_FLAGS in a fresh folder, and publishes HTML, PDF and data as one release, or nothing.
-# FRESH=1 ignores the execution cache.
-BUILD := $(PY) -m helpers.book.build --jb-flags "$(JB_FLAGS)" $(if $(FRESH),--fresh,)
+# FRESH=1 ignores the execution cache; WORKERS=n runs n notebooks at a time (default: one per core).
+BUILD := $(PY) -m helpers.book.build --jb-flags "$(JB_FLAGS)" $(if $(FRESH),--fresh,) $(if $(WORKERS),--workers $(WORKERS),)
 # The ledger page (chapters/numbers) reads the other notebooks' outputs: it runs last.
 NOTEBOOKS := index.ipynb $(filter-out chapters/numbers.ipynb,$(sort $(wildcard chapters/*.ipynb))) chapters/numbers.ipynb
 # nbval compares each notebook's committed outputs with the execution the published book was

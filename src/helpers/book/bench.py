@@ -4,7 +4,8 @@ Measured side by side in one run on this machine, as medians of ``BENCH_RUNS`` r
 
 * the *peer*: ``jupyter nbconvert --execute --to html`` over the same notebooks, one after
   another (the plainest tool that executes and renders the same pages);
-* a clean HTML build (``make html`` with no execution cache), as a ratio of the peer;
+* a clean HTML build (``make html`` with no execution cache), as a ratio of the peer, and the
+  same build with one notebook executed at a time (``WORKERS=1``), to show how it scales with cores;
 * a no-change ``make book`` (after one that published);
 * a ``make html`` after editing one data table, as a share of the clean HTML build, and which
   pages it re-executed, for two tables: ``places.csv``, which most chapters read, and
@@ -194,7 +195,7 @@ def main() -> int:
     tables = {name: PROJECT_ROOT / "data" / name for name, _, _ in TABLE_EDITS}
     original = {path: path.read_bytes() for path in [*tables.values(), descriptor]}
 
-    peer, clean, no_change, pdf_after_html, logs = [], [], [], [], []
+    peer, clean, one_worker, no_change, pdf_after_html, logs = [], [], [], [], [], []
     one_table: dict[str, list[float]] = {name: [] for name in tables}
     clean_stages: list[tuple[float, dict[str, float]]] = []
     one_table_stages: dict[str, list[tuple[float, dict[str, float]]]] = {name: [] for name in tables}
@@ -202,6 +203,9 @@ def main() -> int:
     try:
         for _ in range(runs):
             peer.append(nbconvert_loop())
+            forget_builds()
+            seconds, log = run([*MAKE, "html", "WORKERS=1"])
+            one_worker.append((seconds, build_stages_s(log)))
             forget_builds()
             seconds, log = run([*MAKE, "html"])
             clean.append(seconds)
@@ -241,6 +245,8 @@ def main() -> int:
         "runs": {"builds": runs, "make_test": test_runs},
         "peer_nbconvert_loop_s": statistics.median(peer),
         "clean_html_s": statistics.median(clean),
+        "clean_one_worker_s": statistics.median(seconds for seconds, _ in one_worker),
+        "clean_one_worker_stages_s": median_stages(one_worker),
         "no_change_s": statistics.median(no_change),
         "one_table": {
             name: {
@@ -296,6 +302,28 @@ def _stage_lines(r: dict) -> list[str]:
         for label, stages in builds
         if stages
     ]
+
+
+def _scaling_lines(r: dict) -> list[str]:
+    one = r.get("clean_one_worker_s")
+    if not one:
+        return []
+    cores = r["machine"]["cores"]
+    lines = [
+        "",
+        f"Scaling with cores: the clean HTML build executing one notebook at a time (`WORKERS=1`) took "
+        f"{one:.1f} s; with {cores} at a time (one per core, the default) {r['clean_html_s']:.1f} s, "
+        f"{one / r['clean_html_s']:.2f}× as fast.",
+    ]
+    serial = r.get("clean_one_worker_stages_s", {}).get("execute")
+    parallel = r.get("clean_stages_s", {}).get("execute")
+    if serial and parallel:
+        lines[-1] += (
+            f" Executing the notebooks took {serial:.1f} s one at a time and {parallel:.1f} s {cores} at a time "
+            f"({serial / parallel:.2f}×). One at a time, the preview also skips the PDF's LaTeX sources it "
+            "writes on a second core."
+        )
+    return lines
 
 
 def _test_cpu_lines(r: dict) -> list[str]:
@@ -380,6 +408,7 @@ def render(r: dict) -> str:
         f"{p['own_execution_sum_s']:.1f} s, so the floor on {r['machine']['cores']} cores is "
         f"{p['floor_s']:.1f} s. The other {rest:.1f} s are validation, staging and Sphinx (reading the "
         "executed notebooks, writing HTML).",
+        *_scaling_lines(r),
         "",
         "Where each build's time goes (medians, seconds; `html` ends with the HTML Sphinx run, "
         "`other formats` is the wait after it for the LaTeX run beside it):",
