@@ -162,3 +162,30 @@ def test_a_reader_of_some_columns_depends_on_those_columns_alone(tmp_path: Path,
     assert not trace.holds("s", "e", inputs)
     table.write_text(original.replace("figure_id,", "figure,", 1), "utf-8")  # the column is gone
     assert not trace.holds("s", "e", inputs)
+
+
+def test_a_kernel_starts_when_a_port_it_was_given_has_been_taken_meanwhile(tmp_path: Path, monkeypatch):
+    """Over TCP, jupyter_client picks a free port for each of a kernel's sockets, lets it go, and
+    the kernel binds it a moment later; kernels started side by side (the build's connections to
+    one take ephemeral ports) can lose one in between, and the kernel dies before replying
+    (seen once in `make bench`: "chapters/surge.ipynb: RuntimeError: Kernel died before replying
+    to kernel_info"). Here the port is taken on purpose, before the kernel binds it."""
+    import asyncio
+    import os
+    import socket
+
+    import nbformat
+    from jupyter_client.connect import LocalPortCache
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    monkeypatch.setattr(LocalPortCache, "find_available_port", lambda self, ip: taken.getsockname()[1])
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    job = execute.Job(page=None, stage_path=tmp_path / "page.ipynb", notebook=notebook, source="")
+    try:
+        asyncio.run(execute._run(job, dict(os.environ), tmp_path / "deps.log", 60, set()))
+    finally:
+        taken.close()
+    assert notebook.cells[0].outputs[0]["data"]["text/plain"] == "2"

@@ -29,7 +29,9 @@ import csv
 import hashlib
 import json
 import os
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -248,14 +250,26 @@ def _notebook_bytes(notebook) -> bytes:
 
 
 async def _run(job: Job, env: dict[str, str], deps_log: Path, timeout: int, running: set) -> None:
-    """Execute one notebook; its client is in ``running`` while it runs."""
+    """Execute one notebook; its client is in ``running`` while it runs.
+
+    The kernel talks to the build over IPC sockets (files in a folder of its own), not TCP ports.
+    Over TCP, jupyter_client picks a free port for each of the kernel's sockets, lets it go, and
+    the kernel binds it a moment later: with kernels starting side by side, one lost a port in
+    between and died before replying ("Kernel died before replying to kernel_info"). The folder
+    is a short one under the system's temporary folder: a socket's path may not be longer than
+    107 bytes, which the build's work folder can exceed.
+    """
     import nbformat
     from nbclient import NotebookClient
+    from traitlets.config import Config
 
     notebook = job.notebook
     notebook.cells.append(nbformat.v4.new_code_cell(RECORD_IMPORTS))
+    sockets = Path(tempfile.mkdtemp(prefix="book-kernel-"))
     client = NotebookClient(
         notebook,
+        # the kernel manager nbclient creates (and so shuts down after the run) takes this
+        config=Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}}),
         timeout=timeout,
         kernel_name="python3",
         allow_errors=False,
@@ -268,6 +282,7 @@ async def _run(job: Job, env: dict[str, str], deps_log: Path, timeout: int, runn
     finally:
         running.discard(client)
         notebook.cells.pop()
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
 STOPPING_SIGNALS = (signal.SIGINT, signal.SIGTERM)
