@@ -88,17 +88,8 @@ def start(book: Path, log: Path, formats: tuple[str, ...] = ("html", "pdf")) -> 
         )
 
 
-def kill_when(
-    process: subprocess.Popen,
-    log: Path,
-    marker: str,
-    delay: float,
-    signum: int,
-    timeout: float = 600,
-    whole_group: bool = True,
-) -> None:
-    """Send ``signum`` to the build ``delay`` seconds after ``marker`` is logged: a SIGKILL to its
-    whole process group, unless ``whole_group`` is false (the build process alone)."""
+def wait_for(process: subprocess.Popen, log: Path, marker: str, timeout: float = 600) -> None:
+    """Wait until the build started with :func:`start` logs ``marker``."""
     deadline = time.monotonic() + timeout
     while marker not in log.read_text(encoding="utf-8", errors="replace"):
         if process.poll() is not None:
@@ -106,8 +97,16 @@ def kill_when(
         if time.monotonic() > deadline:
             raise AssertionError(f"no {marker!r} within {timeout} s")
         time.sleep(0.05)
+
+
+def kill_when(
+    process: subprocess.Popen, log: Path, marker: str, delay: float, signum: int, timeout: float = 600
+) -> None:
+    """Send ``signum`` to the build ``delay`` seconds after ``marker`` is logged (a SIGKILL to its
+    whole process group)."""
+    wait_for(process, log, marker, timeout)
     time.sleep(delay)
-    if signum == signal.SIGKILL and whole_group:
+    if signum == signal.SIGKILL:
         os.killpg(process.pid, signal.SIGKILL)  # nothing in the group survives, as with a lost machine
     else:
         os.kill(process.pid, signum)  # as a user's Ctrl-C or a CI time-out reaches the build
