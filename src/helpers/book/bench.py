@@ -284,7 +284,7 @@ def main() -> int:
 
 
 def _verdict(value: float, target: float, unit: str) -> str:
-    """ "met", or by how much the figure misses its target, in the target's own unit."""
+    """Say "met", or by how much the figure misses its target, in the target's own unit."""
     if value <= target:
         return "met"
     over = value - target
@@ -309,21 +309,20 @@ def _scaling_lines(r: dict) -> list[str]:
     if not one:
         return []
     cores = r["machine"]["cores"]
-    lines = [
-        "",
+    text = (
         f"Scaling with cores: the clean HTML build executing one notebook at a time (`WORKERS=1`) took "
         f"{one:.1f} s; with {cores} at a time (one per core, the default) {r['clean_html_s']:.1f} s, "
-        f"{one / r['clean_html_s']:.2f}× as fast.",
-    ]
+        f"{one / r['clean_html_s']:.2f}× as fast."
+    )
     serial = r.get("clean_one_worker_stages_s", {}).get("execute")
     parallel = r.get("clean_stages_s", {}).get("execute")
     if serial and parallel:
-        lines[-1] += (
+        text += (
             f" Executing the notebooks took {serial:.1f} s one at a time and {parallel:.1f} s {cores} at a time "
             f"({serial / parallel:.2f}×). One at a time, the preview also skips the PDF's LaTeX sources it "
             "writes on a second core."
         )
-    return lines
+    return ["", text]
 
 
 def _test_cpu_lines(r: dict) -> list[str]:
