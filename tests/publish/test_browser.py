@@ -27,6 +27,15 @@ from helpers.paths import PROJECT_ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = PROJECT_ROOT / "_build" / "screenshots"
+#: The pages with charts, in the book's order (test_chapters_with_charts_have_charts checks the list).
+CHART_PAGES = [
+    "index",
+    "chapters/surge",
+    "chapters/kursk",
+    "chapters/human_cost",
+    "chapters/negotiation",
+    "chapters/claims",
+]
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -150,16 +159,17 @@ def test_page_renders_offline(browser, origin, page_name):
 
 
 def test_chapters_with_charts_have_charts(browser, origin):
-    """Guards the test above: it must have charts to check, or it would pass vacuously."""
+    """Guards the chart tests: the pages they check are exactly the pages with charts, so that
+    none passes vacuously and a page that gains a chart is checked too."""
     context = browser.new_context()
     keep_on_origin(context, origin)
     page = context.new_page()
     counts = {}
-    for name in ("chapters/surge", "chapters/kursk", "chapters/human_cost", "chapters/negotiation"):
+    for name in PAGES:
         page.goto(f"{origin}/{name}.html", wait_until="load")
         counts[name] = page.locator(".book-chart").count()
     context.close()
-    assert all(n >= 1 for n in counts.values()), counts
+    assert [name for name in PAGES if counts[name]] == CHART_PAGES, counts
 
 
 def test_the_ledger_tables_fit_the_text_column(browser, origin):
@@ -207,7 +217,27 @@ def _chart_page(browser, origin, page_name: str, width: int, dark: bool):
     return context, page
 
 
-CHART_PAGES = ["chapters/surge", "chapters/kursk", "chapters/human_cost", "chapters/negotiation"]
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+@pytest.mark.parametrize("page_name", CHART_PAGES)
+def test_no_chart_text_is_cut(browser, origin, page_name, width):
+    """Every label of every chart is whole and inside its chart. Vega shortens an axis or legend
+    label longer than its pixel limit to "…" (a figure cut to "more than 1,0…" reads as another),
+    and the page clips what runs past the chart's edge (on a phone, legend entries naming series
+    and the hindsight period were lost that way)."""
+    context, page = _chart_page(browser, origin, page_name, width, dark=False)
+    page.wait_for_timeout(300)  # charts redraw at the page's width
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('.book-chart svg')].flatMap((svg, chart) => {
+               const box = svg.getBoundingClientRect();
+               return [...svg.querySelectorAll('text')].filter(t => t.textContent.trim()).map(t => {
+                   const r = t.getBoundingClientRect();
+                   return {chart, text: t.textContent, past_left: Math.round(box.left - r.left),
+                           past_right: Math.round(r.right - box.right)};
+               }).filter(t => t.text.includes('\u2026') || t.past_left > 1 || t.past_right > 1);
+           })"""
+    )
+    context.close()
+    assert not cut, f"chart text cut short or running past its chart (px): {cut}"
 
 
 @pytest.mark.parametrize("page_name", CHART_PAGES)

@@ -106,9 +106,19 @@ def _hindsight_band(cut, end, height: int) -> list[alt.Chart]:
         .mark_rect(color=INK, opacity=0.1)
         .encode(x="start:T", x2="end:T", tooltip=[alt.Tooltip("label:N", title="Shaded")])
     )
+    # inside the band, from its start; where the band is too narrow for the label (a phone, a
+    # short hindsight period), just before it, still pointing into it
+    too_narrow = "width - scale('x', datum.start) < 70"
     text = (
         alt.Chart(band)
-        .mark_text(align="left", baseline="bottom", dx=3, dy=-3, fontSize=10, color=INK)
+        .mark_text(
+            align=alt.ExprRef(f"{too_narrow} ? 'right' : 'left'"),
+            dx=alt.ExprRef(f"{too_narrow} ? -3 : 3"),
+            baseline="bottom",
+            dy=-3,
+            fontSize=10,
+            color=INK,
+        )
         .encode(x="start:T", y=alt.value(height), text=alt.value("Hindsight →"))
     )
     return [rect, text]
@@ -116,6 +126,35 @@ def _hindsight_band(cut, end, height: int) -> list[alt.Chart]:
 
 def _latest(*dates) -> pd.Timestamp:
     return max(pd.Timestamp(pd.Series(d).max()) for d in dates)
+
+
+#: Text that stays whole and inside the chart at any width, on the web and in print. Vega cuts a
+#: legend label longer than 160 px to "…" (it hid the article's date in the hindsight label), lays
+#: a bottom legend's entries and a chart's bottom legends side by side (on a phone the last ones
+#: ran off the chart), and centres the last tick label of a time axis on its tick even at the
+#: chart's right edge. Here legend labels are never cut, a narrow chart lists a legend's entries
+#: one per line, bottom legends stack and end at the plot's right edge (so that a wide one can
+#: reach under the y axis's labels), and a tick label within 40 px of an end is aligned flush.
+TEXT_FITS = {
+    "legend": {
+        "labelLimit": 0,
+        "columns": {"expr": "width < 400 ? 1 : 8"},
+        "layout": {"bottom": {"direction": "vertical", "anchor": "end"}},
+    },
+    "axisX": {"labelFlush": 40},
+}
+
+
+def _with_config(config: dict, *layers: dict) -> dict:
+    """``config`` with each of ``layers`` laid over it, one level deep (a chart's own legend
+    settings add to the book's, instead of replacing them)."""
+    merged = dict(config)
+    for layer in layers:
+        for key, value in layer.items():
+            merged[key] = (
+                {**merged[key], **value} if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
+            )
+    return merged
 
 
 def _web_config() -> dict:
@@ -135,9 +174,10 @@ def _print_spec(spec: dict) -> dict:
     """The spec as printed: black annotations and text, white background, the same palette."""
     text = json.dumps(spec).replace(json.dumps(INK), json.dumps("#000000"))
     printed = json.loads(text)
-    config = printed.setdefault("config", {})
+    config = _with_config(TEXT_FITS, printed.get("config", {}))
     config["background"] = "white"
     config["range"] = {"category": PALETTE}
+    printed["config"] = config
     return printed
 
 
@@ -147,8 +187,7 @@ def _web_spec(spec: dict) -> dict:
     web.pop("title", None)  # the figure's numbered caption names it; a long title is cut on a phone
     web["width"] = "container"
     web["autosize"] = {"type": "fit-x", "contains": "padding"}
-    config = _web_config()
-    config.update(spec.get("config", {}))
+    config = _with_config(_web_config(), TEXT_FITS, spec.get("config", {}))
     config["range"] = {"category": PALETTE}
     web["config"] = config
     return web
@@ -768,13 +807,19 @@ def claims_overview(audit: pd.DataFrame, *, cut) -> alt.LayerChart:
             )
     data = pd.DataFrame(long)
     data["high_shown"] = data["high"].fillna(data[["percent", "low", "high"]].max().max())  # a floor: to the edge
-    y = alt.Y("claim:N", title=None, sort=None, axis=alt.Axis(labelLimit=240))
+    # each label on two lines, the figure as stated on the second: on one line the longest was
+    # cut to "more than 1,0…" at the axis's width limit, and left a phone little room for the dots
+    two_lines = (
+        "[substring(datum.label, 0, lastindexof(datum.label, ': ') + 1), "
+        "substring(datum.label, lastindexof(datum.label, ': ') + 2)]"
+    )
+    y = alt.Y("claim:N", title=None, sort=None, axis=alt.Axis(labelExpr=two_lines, labelLimit=240))
     ranges = (
         alt.Chart(data.drop_duplicates("claim"))
         .mark_bar(color=INK, opacity=0.15, height=10)
         .encode(
             y=y,
-            x=alt.X("low:Q", title="Measured, as % of the stated figure"),
+            x=alt.X("low:Q", title=["Measured, as % of", "the stated figure"]),
             x2="high_shown:Q",
             tooltip=[alt.Tooltip("claim:N"), alt.Tooltip("low:Q", title="Accepted from (%)", format=".0f")],
         )
@@ -790,9 +835,9 @@ def claims_overview(audit: pd.DataFrame, *, cut) -> alt.LayerChart:
                 "reading:N",
                 title=None,
                 scale=alt.Scale(range=PALETTE),
-                legend=alt.Legend(orient="bottom", columns=1, labelLimit=320),
+                legend=alt.Legend(orient="bottom", columns=1),
             ),
-            shape=alt.Shape("reading:N", title=None, legend=alt.Legend(orient="bottom", columns=1, labelLimit=320)),
+            shape=alt.Shape("reading:N", title=None, legend=alt.Legend(orient="bottom", columns=1)),
             tooltip=[
                 alt.Tooltip("claim:N"),
                 alt.Tooltip("reading:N"),
@@ -804,7 +849,7 @@ def claims_overview(audit: pd.DataFrame, *, cut) -> alt.LayerChart:
     )
     return alt.layer(ranges, stated, points).properties(
         width=WIDTH,
-        height=alt.Step(26),
+        height=alt.Step(32),
         title="The sources' area figures against the map",
         description=(
             "Dot plot: for each area figure the sources stated, DeepStateMap's strict and wide measurements as a "
@@ -950,7 +995,7 @@ def gains_map(layers: pd.DataFrame, places: pd.DataFrame, *, cut, finding: str =
                 title="Taken by Russia",
                 sort=order,
                 scale=alt.Scale(domain=order, range=[PALETTE[0], PALETTE[2], PALETTE[4], PALETTE[1]]),
-                legend=alt.Legend(orient="bottom", columns=1, labelLimit=360),
+                legend=alt.Legend(orient="bottom", columns=1),
             ),
             tooltip=[
                 alt.Tooltip("properties.period:N", title="Taken"),
@@ -1025,7 +1070,7 @@ def kursk_map(layers: pd.DataFrame, *, cut, finding: str = "") -> alt.LayerChart
                 title="Held by Ukraine on",
                 sort=order,
                 scale=alt.Scale(domain=order, range=PALETTE[: len(order)]),
-                legend=alt.Legend(orient="bottom", columns=1, labelLimit=360),
+                legend=alt.Legend(orient="bottom", columns=1),
             ),
             strokeDash=alt.StrokeDash(
                 "properties.when:N", sort=order, scale=alt.Scale(domain=order, range=DASHES), legend=None
