@@ -295,7 +295,8 @@ def test_every_chart_has_a_view_the_data_table(browser, origin, page_name):
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("page_name", PAGES)
 def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
-    """axe-core on every page, light and dark; screenshots at desktop and phone width."""
+    """axe-core on every page, light and dark; screenshots at desktop and phone width, where the
+    page must not scroll sideways (WCAG 1.4.10, reflow: a reader on a phone reads down, never across)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=theme)
     keep_on_origin(context, origin)
     context.add_init_script(f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}');")
@@ -313,7 +314,9 @@ def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
     page.screenshot(path=str(SCREENSHOTS / f"desktop_{stem}.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(300)  # charts redraw at the new width
+    sideways = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     page.screenshot(path=str(SCREENSHOTS / f"phone_{stem}.png"), full_page=True)
     context.close()
     assert found_theme == theme
     assert not violations, "\n".join(violations)
+    assert sideways <= 1, f"{page_name} scrolls {sideways} px sideways on a 390 px phone"
