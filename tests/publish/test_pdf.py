@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -104,3 +105,14 @@ def test_no_text_runs_off_the_page(built_pdf):
         if x0 < 0 or x1 > width + 0.5 or y1 > bottom
     ]
     assert not outside, f"{len(outside)} words run off their page, e.g.:\n" + "\n".join(outside[:10])
+
+
+def test_no_link_is_broken_after_its_scheme(built_pdf):
+    """A link in a narrow column may break inside its path, never after "https:": the url
+    package lets a line end after a colon (it keeps TeX's relation class), and the PDF's table of
+    sources showed "https:" alone on a line, the address on the next."""
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(built_pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    cut = [line.strip() for line in text.splitlines() if re.search(r"https?:(?!//)", line)]
+    assert not cut, f"links broken after their scheme: {cut}"
