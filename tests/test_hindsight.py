@@ -115,6 +115,17 @@ def test_a_later_snapshot_is_labelled_hindsight_in_the_series():
     assert labels == {"15 November 2024", f"{latest.day} {latest:%B %Y} (hindsight)"}
 
 
+def test_the_snapshots_are_listed_oldest_first():
+    # the legend listed "12 February 2026 (hindsight)" before "15 November 2024": label order,
+    # not date order, put the later count first and gave it the first colour
+    monthly = load("mz_monthly")
+    latest = human_cost.latest_snapshot(monthly)
+    rates = pd.concat([human_cost.daily_rates(monthly, latest), human_cost.daily_rates(monthly, "2024-11-15")])
+    encoding = charts.deaths_per_day(rates, cut=CUT).to_dict()["encoding"]
+    order = ["15 November 2024", f"{latest.day} {latest:%B %Y} (hindsight)"]
+    assert encoding["color"]["sort"] == order and encoding["strokeDash"]["sort"] == order
+
+
 def test_months_ending_after_the_article_are_faint():
     months = surge.monthly(load("deepstate_changes"))
     spec = charts.monthly_net_change(months, cut=CUT).to_dict()

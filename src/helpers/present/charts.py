@@ -564,13 +564,14 @@ def deaths_per_day(rates: pd.DataFrame, *, cut) -> alt.Chart:
         month_label=rates["month"].dt.strftime("%B %Y"),
         **{"as known on": [hindsight_marked(fmt_date(d), d, cut) for d in rates["snapshot_date"]]},
     )
+    snapshots = data.drop_duplicates("snapshot_date").sort_values("snapshot_date")["as known on"].tolist()
     return (
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
             x=alt.X("month:T", title="Month of death"),
             y=alt.Y("per_day:Q", title="Deaths confirmed by name per day (people)"),
-            **_series("as known on:N", "Count as known on"),
+            **_series("as known on:N", "Count as known on", sort=snapshots),  # oldest first
             tooltip=[
                 alt.Tooltip("month_label:N", title="Month"),
                 alt.Tooltip("as known on:N"),
