@@ -116,3 +116,16 @@ def test_no_link_is_broken_after_its_scheme(built_pdf):
     ).stdout
     cut = [line.strip() for line in text.splitlines() if re.search(r"https?:(?!//)", line)]
     assert not cut, f"links broken after their scheme: {cut}"
+
+
+def test_the_introduction_is_not_headed_contents(built_pdf):
+    """The book's first pages (the introduction, which has no chapter heading in print) carried
+    the table of contents' running footer, "CONTENTS", as if they were part of it."""
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(built_pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = text.split("\f")
+    first = next(i for i, page in enumerate(pages) if "What the book found" in page)
+    introduction = pages[first : next(i for i, page in enumerate(pages) if "Part I" in page and i > first)]
+    headed = [first + n + 1 for n, page in enumerate(introduction) if "CONTENTS" in page]
+    assert not headed, f"pages headed CONTENTS: {headed}"
