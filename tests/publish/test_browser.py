@@ -296,7 +296,8 @@ def test_every_chart_has_a_view_the_data_table(browser, origin, page_name):
 @pytest.mark.parametrize("page_name", PAGES)
 def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
     """axe-core on every page, light and dark; screenshots at desktop and phone width, where the
-    page must not scroll sideways (WCAG 1.4.10, reflow: a reader on a phone reads down, never across)."""
+    page must not scroll sideways (WCAG 1.4.10, reflow: a reader on a phone reads down, never
+    across) and a table's caption stays on the screen when the table itself must scroll."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=theme)
     keep_on_origin(context, origin)
     context.add_init_script(f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}');")
@@ -315,8 +316,16 @@ def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(300)  # charts redraw at the new width
     sideways = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    # a wide table scrolls sideways in its own box; its caption stays on the screen, whole
+    captions_off_screen = page.evaluate(
+        """() => [...document.querySelectorAll('main table caption')].filter(c => {
+               const r = c.getBoundingClientRect();
+               return r.width && (r.left < -1 || r.right > window.innerWidth + 1);
+           }).map(c => c.textContent.slice(0, 60))"""
+    )
     page.screenshot(path=str(SCREENSHOTS / f"phone_{stem}.png"), full_page=True)
     context.close()
     assert found_theme == theme
     assert not violations, "\n".join(violations)
     assert sideways <= 1, f"{page_name} scrolls {sideways} px sideways on a 390 px phone"
+    assert not captions_off_screen, f"table captions running off a 390 px phone: {captions_off_screen}"
