@@ -36,6 +36,20 @@ CHART_PAGES = [
     "chapters/negotiation",
     "chapters/claims",
 ]
+
+#: Chart text that is not whole or not inside its chart: Vega shortens an axis or legend label
+#: longer than its pixel limit to "…" (a figure cut to "more than 1,0…" reads as another), and the
+#: page clips what runs past a chart's edge (on a phone, legend entries naming series and the
+#: hindsight period were lost that way).
+CUT_CHART_TEXT = """() => [...document.querySelectorAll('.book-chart svg')].flatMap((svg, chart) => {
+    const box = svg.getBoundingClientRect();
+    return [...svg.querySelectorAll('text')].filter(t => t.textContent.trim()).map(t => {
+        const r = t.getBoundingClientRect();
+        return {chart, text: t.textContent, past_left: Math.round(box.left - r.left),
+                past_right: Math.round(r.right - box.right)};
+    }).filter(t => t.text.includes('\\u2026') || t.past_left > 1 || t.past_right > 1);
+})"""
+
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -217,29 +231,6 @@ def _chart_page(browser, origin, page_name: str, width: int, dark: bool):
     return context, page
 
 
-@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
-@pytest.mark.parametrize("page_name", CHART_PAGES)
-def test_no_chart_text_is_cut(browser, origin, page_name, width):
-    """Every label of every chart is whole and inside its chart. Vega shortens an axis or legend
-    label longer than its pixel limit to "…" (a figure cut to "more than 1,0…" reads as another),
-    and the page clips what runs past the chart's edge (on a phone, legend entries naming series
-    and the hindsight period were lost that way)."""
-    context, page = _chart_page(browser, origin, page_name, width, dark=False)
-    page.wait_for_timeout(300)  # charts redraw at the page's width
-    cut = page.evaluate(
-        """() => [...document.querySelectorAll('.book-chart svg')].flatMap((svg, chart) => {
-               const box = svg.getBoundingClientRect();
-               return [...svg.querySelectorAll('text')].filter(t => t.textContent.trim()).map(t => {
-                   const r = t.getBoundingClientRect();
-                   return {chart, text: t.textContent, past_left: Math.round(box.left - r.left),
-                           past_right: Math.round(r.right - box.right)};
-               }).filter(t => t.text.includes('\u2026') || t.past_left > 1 || t.past_right > 1);
-           })"""
-    )
-    context.close()
-    assert not cut, f"chart text cut short or running past its chart (px): {cut}"
-
-
 @pytest.mark.parametrize("page_name", CHART_PAGES)
 def test_charts_fit_a_phone(browser, origin, page_name):
     context, page = _chart_page(browser, origin, page_name, 390, dark=False)
@@ -297,7 +288,8 @@ def test_every_chart_has_a_view_the_data_table(browser, origin, page_name):
 def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
     """axe-core on every page, light and dark; screenshots at desktop and phone width, where the
     page must not scroll sideways (WCAG 1.4.10, reflow: a reader on a phone reads down, never
-    across) and a table's caption stays on the screen when the table itself must scroll."""
+    across) and a table's caption stays on the screen when the table itself must scroll; at both
+    widths every chart label is whole and inside its chart (``CUT_CHART_TEXT``)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=theme)
     keep_on_origin(context, origin)
     context.add_init_script(f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}');")
@@ -310,12 +302,14 @@ def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
         charts.nth(index).locator("svg").first.wait_for(state="attached", timeout=15_000)
     found_theme = page.evaluate("document.documentElement.dataset.theme")
     violations = axe.blocking_violations(page)
+    cut_on_desktop = page.evaluate(CUT_CHART_TEXT)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     stem = f"{theme}_{page_name.replace('/', '_')}"
     page.screenshot(path=str(SCREENSHOTS / f"desktop_{stem}.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(300)  # charts redraw at the new width
     sideways = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    cut_on_a_phone = page.evaluate(CUT_CHART_TEXT)
     # a wide table scrolls sideways in its own box; its caption stays on the screen, whole
     captions_off_screen = page.evaluate(
         """() => [...document.querySelectorAll('main table caption')].filter(c => {
@@ -329,3 +323,5 @@ def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
     assert not violations, "\n".join(violations)
     assert sideways <= 1, f"{page_name} scrolls {sideways} px sideways on a 390 px phone"
     assert not captions_off_screen, f"table captions running off a 390 px phone: {captions_off_screen}"
+    assert not cut_on_desktop, f"chart text cut short or past its chart, 1280 px (px past): {cut_on_desktop}"
+    assert not cut_on_a_phone, f"chart text cut short or past its chart, 390 px (px past): {cut_on_a_phone}"
