@@ -1,5 +1,5 @@
-"""Chart text stays whole and inside the chart at any width, on the web and in print (the browser
-test ``test_no_chart_text_is_cut`` checks the rendered pages; these check the specs behind them)."""
+"""Chart text stays whole and inside the chart at any width, on the web and in print (the browser's
+accessibility test checks the rendered pages with ``CUT_CHART_TEXT``; these check the specs)."""
 
 from __future__ import annotations
 
