@@ -86,6 +86,25 @@ def test_every_chart_offers_its_data_as_a_table():
         assert "coordinates" not in markup.split('<details class="chart-data">')[1], name
 
 
+def test_a_charts_data_table_shows_what_its_tooltips_show():
+    """The table is what a sighted reader gets by hovering: the tooltips' fields under their
+    titles, dates as dates, and none of the columns a chart only uses to draw (the claims
+    overview's "high shown", the Kursk chart's source "column", a second copy of each date)."""
+    import re
+
+    from test_hindsight import _chapter_charts
+
+    for name, chart in _chapter_charts().items():
+        table = chart._repr_mimebundle_()["text/html"].split('<details class="chart-data">')[1]
+        headers = re.findall(r'<th scope="col">(.*?)</th>', table)
+        assert "high shown" not in headers and "column" not in headers and "day" not in headers, (name, headers)
+        assert "T00:00:00" not in table, name
+    overview = _chapter_charts()["claims_overview"]._repr_mimebundle_()["text/html"]
+    assert '<th scope="col">Accepted from (%)</th>' in overview
+    kursk = _chapter_charts()["held_area_timeline"]._repr_mimebundle_()["text/html"]
+    assert re.findall(r'<th scope="col">(.*?)</th>', kursk) == ["Reading", "Snapshot", "Area (km²)"]
+
+
 def test_neighbouring_countries_frame_ukraine_without_covering_it():
     """Base geography: each neighbour is on the map, and none covers a Ukrainian region (Crimea
     and Donetsk included) beyond what simplifying both outlines to 1 km can shift."""

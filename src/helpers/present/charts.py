@@ -24,6 +24,7 @@ import functools
 import hashlib
 import html
 import json
+import re
 
 import altair as alt
 import pandas as pd
@@ -197,23 +198,46 @@ def _web_spec(spec: dict) -> dict:
 DATA_TABLE_ROWS = 60
 
 
-def _data_rows(spec: dict) -> list[dict]:
-    """The rows a chart draws, for a reader who cannot see it: the largest dataset in the spec,
-    or, for a map, the properties of its shapes (never the coordinates)."""
-    found: list[list[dict]] = list(spec.get("datasets", {}).values())
+def _datasets(spec: dict) -> list[tuple[object, list[dict], list[dict]]]:
+    """Each dataset a chart draws: (key, rows, tooltips), where the tooltips are the tooltip
+    entries of the layers drawn from it. A named dataset is keyed by its name, inline values by
+    their identity; a layer with no data of its own draws from its parent's."""
+    named = spec.get("datasets", {})
+    found: dict[object, tuple[list[dict], list[dict]]] = {name: (values, []) for name, values in named.items()}
 
-    def walk(node):
+    def walk(node, data):
         if isinstance(node, dict):
-            values = node.get("values")
-            if isinstance(values, list) and values and isinstance(values[0], dict):
-                found.append(values)
-            for value in node.values():
-                walk(value)
+            source = node.get("data")
+            if isinstance(source, dict) and isinstance(source.get("name"), str) and source["name"] in named:
+                data = source["name"]
+            elif (
+                isinstance(source, dict)
+                and isinstance(values := source.get("values"), list)
+                and values
+                and isinstance(values[0], dict)  # rows, or a map's GeoJSON features
+            ):
+                data = id(values)
+                found.setdefault(data, (values, []))
+            encoding = node.get("encoding")
+            tooltip = encoding.get("tooltip") if isinstance(encoding, dict) else None
+            entries = tooltip if isinstance(tooltip, list) else [tooltip] if isinstance(tooltip, dict) else []
+            if data in found:
+                found[data][1].extend(e for e in entries if isinstance(e, dict) and isinstance(e.get("field"), str))
+            for key, value in node.items():
+                if key != "data":
+                    walk(value, data)
         elif isinstance(node, list):
             for value in node:
-                walk(value)
+                walk(value, data)
 
-    walk({k: v for k, v in spec.items() if k != "datasets"})
+    walk({k: v for k, v in spec.items() if k != "datasets"}, None)
+    return [(key, values, tooltips) for key, (values, tooltips) in found.items()]
+
+
+def _data_rows(spec: dict) -> tuple[list[dict], list[dict]]:
+    """The rows a chart draws, for a reader who cannot see it, with the tooltips drawn from them:
+    the largest dataset in the spec, or, for a map, the properties of its shapes (never the
+    coordinates)."""
 
     def readable(values: list[dict]) -> list[dict]:
         if values[0].get("type") == "Feature":
@@ -221,33 +245,69 @@ def _data_rows(spec: dict) -> list[dict]:
             values = [r for r in values if r.get("layer") not in (*MAP_ORIENTATION_LAYERS, "frame", "occupied")]
         return [{k: v for k, v in r.items() if k not in ("geometry", "layer", "label_y")} for r in values]
 
-    candidates = [readable(values) for values in found]
-    return max(candidates, key=len) if candidates else []
+    candidates = [(readable(values), tooltips) for _, values, tooltips in _datasets(spec) if values]
+    return max(candidates, key=lambda found: len(found[0])) if candidates else ([], [])
 
 
-def _cell_text(value) -> str:
+def _shown_columns(rows: list[dict], tooltips: list[dict]) -> list[tuple[str, str, str | None]]:
+    """(column, header, format) for a chart's data table: the fields its tooltips show, under
+    their titles and in their order, which is what a sighted reader gets by hovering (not the
+    columns a chart only uses to draw, nor a second copy of a date); every column, if the chart
+    has no tooltips on these rows."""
+    present = {k for r in rows for k in r}
+    shown: dict[str, tuple[str, str | None]] = {}
+    for entry in tooltips:
+        column = entry["field"].removeprefix("properties.")  # a map's shapes: their properties
+        if column in present and column not in shown:
+            title = entry.get("title")
+            shown[column] = (title if isinstance(title, str) else _header(column), entry.get("format"))
+    if not shown:
+        return [(c, _header(c), None) for c in dict.fromkeys(k for r in rows for k in r)]
+    return [(column, header, fmt) for column, (header, fmt) in shown.items()]
+
+
+#: A date that Altair wrote as a timestamp at midnight, and d3's fixed-point number formats.
+_MIDNIGHT = re.compile(r"(\d{4}-\d{2}-\d{2})T00:00:00")
+_FIXED = re.compile(r"(,?)\.(\d+)f")
+
+
+def _cell_text(value, fmt: str | None = None) -> str:
+    """A value as the chart's tooltip shows it: in the tooltip's number format where it has one,
+    a midnight timestamp as its date."""
+    if isinstance(value, str):
+        midnight = _MIDNIGHT.fullmatch(value)
+        return midnight.group(1) if midnight else value
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value)
+    if isinstance(value, int | float) and fmt:
+        fixed = _FIXED.fullmatch(fmt)
+        if fixed:
+            return f"{value:{fixed.group(1)}.{fixed.group(2)}f}"
+        if fmt == ",":
+            return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
     if isinstance(value, float):
         return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
     if isinstance(value, int):
         return f"{value:,}"
-    return "" if value is None else str(value)
+    return str(value)
 
 
 def _header(column: str) -> str:
-    """A column name as a reader reads it: 'net_km2' -> 'net km²'."""
-    return column.replace("km2", "km²").replace("_", " ").strip()
+    """A column name as a reader reads it, as a tooltip's title would be: 'net_km2' -> 'Net km²'."""
+    text = column.replace("km2", "km²").replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
 
 
 def data_table(spec: dict) -> str:
     """A collapsed HTML table of what the chart draws ("View the data"), for screen readers and
     anyone who prefers numbers to shapes; empty when the chart has no rows."""
-    rows = _data_rows(spec)
+    rows, tooltips = _data_rows(spec)
     if not rows:
         return ""
-    columns = list(dict.fromkeys(k for r in rows for k in r))
-    head = "".join(f'<th scope="col">{html.escape(_header(c))}</th>' for c in columns)
+    columns = _shown_columns(rows, tooltips)
+    head = "".join(f'<th scope="col">{html.escape(header)}</th>' for _, header, _ in columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_cell_text(r.get(c)))}</td>" for c in columns) + "</tr>"
+        "<tr>" + "".join(f"<td>{html.escape(_cell_text(r.get(c), fmt))}</td>" for c, _, fmt in columns) + "</tr>"
         for r in rows[:DATA_TABLE_ROWS]
     )
     more = len(rows) - DATA_TABLE_ROWS
@@ -758,7 +818,7 @@ def verdict_summary(audit: pd.DataFrame, *, cut) -> alt.LayerChart:
         y=alt.Y("verdict:N", title=None, sort=VERDICT_ORDER, axis=alt.Axis(labelLimit=220)),
         yOffset=alt.YOffset("when:N", sort=[then_label, now_label]),
         x=alt.X("claims:Q", title="Claims", axis=alt.Axis(tickMinStep=1)),
-        tooltip=[alt.Tooltip("verdict:N"), alt.Tooltip("when:N", title="Verdict"), alt.Tooltip("claims:Q")],
+        tooltip=[alt.Tooltip("verdict:N"), alt.Tooltip("when:N", title="Data used"), alt.Tooltip("claims:Q")],
     )
     bars = base.mark_bar().encode(
         color=alt.Color(
@@ -843,6 +903,8 @@ def claims_overview(audit: pd.DataFrame, *, cut) -> alt.LayerChart:
                 alt.Tooltip("claim:N"),
                 alt.Tooltip("reading:N"),
                 alt.Tooltip("percent:Q", title="% of stated", format=".0f"),
+                alt.Tooltip("low:Q", title="Accepted from (%)", format=".0f"),
+                alt.Tooltip("high:Q", title="Accepted up to (%)", format=".0f"),
                 alt.Tooltip("verdict:N"),
                 alt.Tooltip("data:N", title="Data"),
             ],
