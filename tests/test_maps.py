@@ -101,6 +101,7 @@ def test_a_charts_data_table_shows_what_its_tooltips_show():
         assert "T00:00:00" not in table, name
     overview = _chapter_charts()["claims_overview"]._repr_mimebundle_()["text/html"]
     assert '<th scope="col">Accepted from (%)</th>' in overview
+    assert "<td></td>" not in overview  # a floor ("more than") says it has no upper limit
     kursk = _chapter_charts()["held_area_timeline"]._repr_mimebundle_()["text/html"]
     assert re.findall(r'<th scope="col">(.*?)</th>', kursk) == ["Reading", "Snapshot", "Area (km²)"]
 

@@ -862,6 +862,11 @@ def claims_overview(audit: pd.DataFrame, *, cut) -> alt.LayerChart:
                     "percent": 100 * row[column] / row["stated value"],
                     "low": 100 * row["low"] / row["stated value"],
                     "high": 100 * row["high"] / row["stated value"] if pd.notna(row["high"]) else None,
+                    "up_to": (
+                        f"{100 * row['high'] / row['stated value']:.0f}"
+                        if pd.notna(row["high"])
+                        else "no upper limit (a floor)"
+                    ),
                     "verdict": row["verdict"],
                     "data": hindsight_marked(f"to {fmt_date(row['data end'])}", row["data end"], cut),
                 }
@@ -904,7 +909,7 @@ def claims_overview(audit: pd.DataFrame, *, cut) -> alt.LayerChart:
                 alt.Tooltip("reading:N"),
                 alt.Tooltip("percent:Q", title="% of stated", format=".0f"),
                 alt.Tooltip("low:Q", title="Accepted from (%)", format=".0f"),
-                alt.Tooltip("high:Q", title="Accepted up to (%)", format=".0f"),
+                alt.Tooltip("up_to:N", title="Accepted up to (%)"),
                 alt.Tooltip("verdict:N"),
                 alt.Tooltip("data:N", title="Data"),
             ],
