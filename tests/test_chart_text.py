@@ -34,3 +34,20 @@ def test_the_hindsight_label_moves_before_a_band_too_narrow_for_it():
     mark = text.to_dict()["mark"]
     assert "scale('x', datum.start)" in mark["align"]["expr"] and "'right'" in mark["align"]["expr"]
     assert "scale('x', datum.start)" in mark["dx"]["expr"]
+
+
+def test_time_axes_write_dates_day_first():
+    """A time axis wrote "Aug 04" beside "September" (Vega's default); the book writes dates day
+    first ("4 August 2024"), so a week's tick reads "4 Aug", a month's "September", a year's "2025"."""
+    import re
+
+    import vl_convert
+
+    from test_hindsight import _chapter_charts
+
+    found = _chapter_charts()
+    for name in ("held_area_timeline", "weekly_change_with_events"):  # weekly ticks at print width
+        svg = vl_convert.vegalite_to_svg(charts._print_spec(found[name].to_dict()))
+        labels = re.findall(r"<text[^>]*>([^<>]+)</text>", svg)
+        assert not [label for label in labels if re.fullmatch(r"[A-Z][a-z]{2} \d{2}", label)], (name, labels)
+        assert [label for label in labels if re.fullmatch(r"\d{1,2} [A-Z][a-z]{2}", label)], (name, labels)

@@ -50,6 +50,24 @@ CUT_CHART_TEXT = """() => [...document.querySelectorAll('.book-chart svg')].flat
     }).filter(t => t.text.includes('\\u2026') || t.past_left > 1 || t.past_right > 1);
 })"""
 
+#: Pairs of chart texts that overlap (labels over labels cannot be read): event labels stacked
+#: in four rows overlapped where five events fell within four days. Tick labels Vega hid to avoid
+#: an overlap, and rotated ones (their bounding boxes overlap where their letters do not), are
+#: left out.
+OVERLAPPING_CHART_TEXT = """() => [...document.querySelectorAll('.book-chart svg')].flatMap((svg, chart) => {
+    const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim()
+        && getComputedStyle(t).opacity !== '0'  // a tick label Vega hid to avoid an overlap
+        && !/rotate\\((?!0\\))/.test(t.getAttribute('transform') || ''));
+    const boxes = texts.map(t => [t.textContent, t.getBoundingClientRect()]);
+    const found = [];
+    boxes.forEach(([a, r], i) => boxes.slice(i + 1).forEach(([b, q]) => {
+        const across = Math.min(r.right, q.right) - Math.max(r.left, q.left);
+        const down = Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top);
+        if (across > 1 && down > 1) found.push({chart, a, b});
+    }));
+    return found;
+})"""
+
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -289,7 +307,8 @@ def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
     """axe-core on every page, light and dark; screenshots at desktop and phone width, where the
     page must not scroll sideways (WCAG 1.4.10, reflow: a reader on a phone reads down, never
     across) and a table's caption stays on the screen when the table itself must scroll; at both
-    widths every chart label is whole and inside its chart (``CUT_CHART_TEXT``)."""
+    widths every chart label is whole and inside its chart (``CUT_CHART_TEXT``), and no two
+    overlap (``OVERLAPPING_CHART_TEXT``)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=theme)
     keep_on_origin(context, origin)
     context.add_init_script(f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}');")
@@ -303,6 +322,7 @@ def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
     found_theme = page.evaluate("document.documentElement.dataset.theme")
     violations = axe.blocking_violations(page)
     cut_on_desktop = page.evaluate(CUT_CHART_TEXT)
+    overlapping_on_desktop = page.evaluate(OVERLAPPING_CHART_TEXT)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     stem = f"{theme}_{page_name.replace('/', '_')}"
     page.screenshot(path=str(SCREENSHOTS / f"desktop_{stem}.png"), full_page=True)
@@ -310,6 +330,7 @@ def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
     page.wait_for_timeout(300)  # charts redraw at the new width
     sideways = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     cut_on_a_phone = page.evaluate(CUT_CHART_TEXT)
+    overlapping_on_a_phone = page.evaluate(OVERLAPPING_CHART_TEXT)
     # a wide table scrolls sideways in its own box; its caption stays on the screen, whole
     captions_off_screen = page.evaluate(
         """() => [...document.querySelectorAll('main table caption')].filter(c => {
@@ -325,3 +346,5 @@ def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
     assert not captions_off_screen, f"table captions running off a 390 px phone: {captions_off_screen}"
     assert not cut_on_desktop, f"chart text cut short or past its chart, 1280 px (px past): {cut_on_desktop}"
     assert not cut_on_a_phone, f"chart text cut short or past its chart, 390 px (px past): {cut_on_a_phone}"
+    assert not overlapping_on_desktop, f"chart texts on top of each other, 1280 px: {overlapping_on_desktop}"
+    assert not overlapping_on_a_phone, f"chart texts on top of each other, 390 px: {overlapping_on_a_phone}"

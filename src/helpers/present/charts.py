@@ -54,11 +54,14 @@ EVENT_LABELS = {
     "us_mines_approval_reported": "US mines decision",
     "us_mines_announced": "Mines announced",
     "us_inauguration_2025": "Inauguration",
+    "bbc_article_published": "BBC article",
 }
 
 
 def event_label(event_id: str, event: str) -> str:
-    return EVENT_LABELS.get(event_id, event[:24])
+    """An event's short label on a chart; an event without one is labelled in full (never cut
+    mid-word, as "BBC News publishes the a" was)."""
+    return EVENT_LABELS.get(event_id, event)
 
 
 def _series(field: str, title: str, columns: int | None = None, sort=alt.Undefined) -> dict:
@@ -70,16 +73,39 @@ def _series(field: str, title: str, columns: int | None = None, sort=alt.Undefin
     }
 
 
-def _event_labels(marks: pd.DataFrame) -> alt.Chart:
-    """Horizontal labels for event lines, stacked in four rows from the top so that close dates
-    do not overlap; they print in the PDF as well (no tooltip needed to read them)."""
+#: Height of one row of event labels, in pixels.
+EVENT_ROW_PX = 13
+
+
+def _event_labels(marks: pd.DataFrame) -> list[alt.Chart]:
+    """Labels for event lines, one row each above the plot, the earliest at the top, each joined
+    to its line; they print in the PDF as well (no tooltip needed to read them).
+
+    In four rows over the plot, five events within four days (17 to 20 November 2024) put two
+    labels on top of each other, and labels covered the data. A label runs left from its line
+    where the line is too near the right edge for it.
+    """
     labelled = marks.loc[marks["label"] != ""].sort_values("date").reset_index(drop=True)
-    labelled = labelled.assign(label_y=[8 + 13 * (i % 4) for i in range(len(labelled))])
-    return (
+    rows = len(labelled)
+    labelled = labelled.assign(label_y=[-6 - EVENT_ROW_PX * (rows - 1 - i) for i in range(rows)])
+    near_edge = "width - scale('x', datum.date) < 130"
+    leaders = (
         alt.Chart(labelled)
-        .mark_text(align="left", baseline="middle", dx=3, fontSize=10, color=INK)
+        .mark_rule(strokeDash=[4, 3], color=INK, opacity=0.35)
+        .encode(x="date:T", y=alt.Y("label_y:Q", scale=None), y2=alt.value(0))
+    )
+    text = (
+        alt.Chart(labelled)
+        .mark_text(
+            align=alt.ExprRef(f"{near_edge} ? 'right' : 'left'"),
+            dx=alt.ExprRef(f"{near_edge} ? -3 : 3"),
+            baseline="middle",
+            fontSize=10,
+            color=INK,
+        )
         .encode(x="date:T", y=alt.Y("label_y:Q", scale=None), text="label:N")
     )
+    return [leaders, text]
 
 
 #: How a chart marks data dated after the article (see helpers.analysis.hindsight).
@@ -136,6 +162,7 @@ def _latest(*dates) -> pd.Timestamp:
 #: chart's right edge. Here legend labels are never cut, a narrow chart lists a legend's entries
 #: one per line, bottom legends stack and end at the plot's right edge (so that a wide one can
 #: reach under the y axis's labels), and a tick label within 40 px of an end is aligned flush.
+#: Time axes write dates the book's way.
 TEXT_FITS = {
     "legend": {
         "labelLimit": 0,
@@ -143,6 +170,14 @@ TEXT_FITS = {
         "layout": {"bottom": {"direction": "vertical", "anchor": "end"}},
     },
     "axisX": {"labelFlush": 40},
+    # dates day first, as the book writes them ("4 August 2024"): a year's first day as the
+    # year, a month's as the month, any other day as "4 Aug" (Vega's default wrote "Aug 04"
+    # beside "September" on one axis)
+    "axisTemporal": {
+        "labelExpr": "timeFormat(datum.value, date(datum.value) == 1 ? "
+        "(month(datum.value) == 0 ? '%Y' : '%B') : '%-d %b')",
+        "labelSeparation": 8,  # a tick label too close to the last one shown is left out
+    },
 }
 
 
@@ -561,7 +596,7 @@ def held_area_timeline(series: pd.DataFrame, events: pd.DataFrame, *, cut) -> al
         )
     )
     band = _hindsight_band(cut, _latest(series["date"], events["date"]), 340)
-    return alt.layer(*band, lines, rules, _event_labels(marks)).properties(
+    return alt.layer(*band, lines, rules, *_event_labels(marks)).properties(
         width=WIDTH,
         height=340,
         title="Area of Kursk region held by Ukraine, DeepStateMap",
@@ -781,7 +816,7 @@ def weekly_change_with_events(weekly: pd.DataFrame, events: pd.DataFrame, *, cut
         .encode(x="date:T", tooltip=[alt.Tooltip("day:N", title="Date"), alt.Tooltip("event:N", title="Event")])
     )
     band = _hindsight_band(cut, _latest(weekly["to"], events["date"]), 280)
-    return alt.layer(*band, bars, rules, _event_labels(marks)).properties(
+    return alt.layer(*band, bars, rules, *_event_labels(marks)).properties(
         width=WIDTH,
         height=280,
         title="Russian gains between snapshots, and the decisions of November 2024",
