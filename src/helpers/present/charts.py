@@ -73,6 +73,14 @@ def _series(field: str, title: str, columns: int | None = None, sort=alt.Undefin
     }
 
 
+def _away_from_the_right_edge(field: str, room_px: int) -> dict:
+    """Text settings for a label placed at the date ``field``: it runs right from that date, or
+    left where fewer than ``room_px`` pixels are left to the plot's right edge (the chart's width
+    is known only as it is drawn, on a phone or a desktop)."""
+    near_edge = f"width - scale('x', datum.{field}) < {room_px}"
+    return {"align": alt.ExprRef(f"{near_edge} ? 'right' : 'left'"), "dx": alt.ExprRef(f"{near_edge} ? -3 : 3")}
+
+
 #: Height of one row of event labels, in pixels.
 EVENT_ROW_PX = 13
 
@@ -88,7 +96,6 @@ def _event_labels(marks: pd.DataFrame) -> list[alt.Chart]:
     labelled = marks.loc[marks["label"] != ""].sort_values("date").reset_index(drop=True)
     rows = len(labelled)
     labelled = labelled.assign(label_y=[-6 - EVENT_ROW_PX * (rows - 1 - i) for i in range(rows)])
-    near_edge = "width - scale('x', datum.date) < 130"
     leaders = (
         alt.Chart(labelled)
         .mark_rule(strokeDash=[4, 3], color=INK, opacity=0.35)
@@ -96,13 +103,7 @@ def _event_labels(marks: pd.DataFrame) -> list[alt.Chart]:
     )
     text = (
         alt.Chart(labelled)
-        .mark_text(
-            align=alt.ExprRef(f"{near_edge} ? 'right' : 'left'"),
-            dx=alt.ExprRef(f"{near_edge} ? -3 : 3"),
-            baseline="middle",
-            fontSize=10,
-            color=INK,
-        )
+        .mark_text(**_away_from_the_right_edge("date", 130), baseline="middle", fontSize=10, color=INK)
         .encode(x="date:T", y=alt.Y("label_y:Q", scale=None), text="label:N")
     )
     return [leaders, text]
@@ -135,17 +136,9 @@ def _hindsight_band(cut, end, height: int) -> list[alt.Chart]:
     )
     # inside the band, from its start; where the band is too narrow for the label (a phone, a
     # short hindsight period), just before it, still pointing into it
-    too_narrow = "width - scale('x', datum.start) < 70"
     text = (
         alt.Chart(band)
-        .mark_text(
-            align=alt.ExprRef(f"{too_narrow} ? 'right' : 'left'"),
-            dx=alt.ExprRef(f"{too_narrow} ? -3 : 3"),
-            baseline="bottom",
-            dy=-3,
-            fontSize=10,
-            color=INK,
-        )
+        .mark_text(**_away_from_the_right_edge("start", 70), baseline="bottom", dy=-3, fontSize=10, color=INK)
         .encode(x="start:T", y=alt.value(height), text=alt.value("Hindsight →"))
     )
     return [rect, text]
