@@ -11,11 +11,8 @@ from helpers.book import outputs
 
 def alive(pid: int) -> bool:
     """Running (a zombie, ended but not yet reaped by whoever adopted it, counts as ended)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
+    fields = outputs._stat(pid)
+    return fields is not None and fields[0] != "Z"
 
 
 def wait_for(path: Path, timeout: float = 30) -> str:

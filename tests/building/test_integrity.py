@@ -242,9 +242,7 @@ def test_a_second_build_at_the_same_time_does_not_interleave(book: Path, tmp_pat
     bookrun.edit_value(book, "territory", ",2700,", ",2650,")
     log = tmp_path / "first.log"
     first = bookrun.start(book, log)
-    deadline = time.monotonic() + 120
-    while "executing" not in log.read_text(encoding="utf-8") and time.monotonic() < deadline:
-        time.sleep(0.05)
+    bookrun.wait_for(first, log, "executing", timeout=120)
     second = bookrun.build(book)
     assert second.returncode != 0
     assert "another build" in second.stderr

@@ -14,10 +14,16 @@ pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-u
 
 
 @pytest.fixture(scope="module")
-def pdf_text(built_pdf) -> str:
-    return normalise(
-        subprocess.run(["pdftotext", "-layout", str(built_pdf), "-"], capture_output=True, text=True, check=True).stdout
-    )
+def pdf_layout_text(built_pdf) -> str:
+    """The PDF's text as laid out: lines as on the page, pages separated by form feeds."""
+    return subprocess.run(
+        ["pdftotext", "-layout", str(built_pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.fixture(scope="module")
+def pdf_text(pdf_layout_text) -> str:
+    return normalise(pdf_layout_text)
 
 
 @pytest.mark.parametrize("page", CHAPTERS_WITH_FINDINGS)
@@ -107,24 +113,18 @@ def test_no_text_runs_off_the_page(built_pdf):
     assert not outside, f"{len(outside)} words run off their page, e.g.:\n" + "\n".join(outside[:10])
 
 
-def test_no_link_is_broken_after_its_scheme(built_pdf):
+def test_no_link_is_broken_after_its_scheme(pdf_layout_text):
     """A link in a narrow column may break inside its path, never after "https:": the url
     package lets a line end after a colon (it keeps TeX's relation class), and the PDF's table of
     sources showed "https:" alone on a line, the address on the next."""
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(built_pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    cut = [line.strip() for line in text.splitlines() if re.search(r"https?:(?!//)", line)]
+    cut = [line.strip() for line in pdf_layout_text.splitlines() if re.search(r"https?:(?!//)", line)]
     assert not cut, f"links broken after their scheme: {cut}"
 
 
-def test_the_introduction_is_not_headed_contents(built_pdf):
+def test_the_introduction_is_not_headed_contents(pdf_layout_text):
     """The book's first pages (the introduction, which has no chapter heading in print) carried
     the table of contents' running footer, "CONTENTS", as if they were part of it."""
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(built_pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    pages = text.split("\f")
+    pages = pdf_layout_text.split("\f")
     first = next(i for i, page in enumerate(pages) if "What the book found" in page)
     introduction = pages[first : next(i for i, page in enumerate(pages) if "Part I" in page and i > first)]
     headed = [first + n + 1 for n, page in enumerate(introduction) if "CONTENTS" in page]
