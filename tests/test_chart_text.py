@@ -6,6 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from helpers.paths import PROJECT_ROOT
 from helpers.present import charts
 
 
@@ -51,3 +52,20 @@ def test_time_axes_write_dates_day_first():
         labels = re.findall(r"<text[^>]*>([^<>]+)</text>", svg)
         assert not [label for label in labels if re.fullmatch(r"[A-Z][a-z]{2} \d{2}", label)], (name, labels)
         assert [label for label in labels if re.fullmatch(r"\d{1,2} [A-Z][a-z]{2}", label)], (name, labels)
+
+
+def test_event_labels_lie_on_a_halo_over_the_lines_they_cross():
+    """On a phone, the line joining an early event's label to its date ran through later labels
+    running left from near the right edge. Each label now lies on a halo, drawn after the lines and
+    before the label, in white for print and in the page's colour on the web (``_static/book.css``)."""
+    marks = pd.DataFrame(
+        {"date": pd.to_datetime(["2024-11-05", "2024-11-20"]), "label": ["US election", "Mines announced"]}
+    )
+    leaders, halo, text = (layer.to_dict() for layer in charts._event_labels(marks))
+    assert leaders["mark"]["type"] == "rule"
+    assert halo["name"] == charts.EVENT_LABEL_HALO
+    assert halo["mark"]["stroke"] == "white" and halo["mark"]["strokeWidth"] >= 3
+    assert {k: v for k, v in halo["mark"].items() if not k.startswith("stroke")} == text["mark"]
+    assert halo["encoding"] == text["encoding"] and "stroke" not in text["mark"]
+    css = (PROJECT_ROOT / "_static" / "book.css").read_text(encoding="utf-8")
+    assert f"g.{charts.EVENT_LABEL_HALO}_marks text" in css and "var(--pst-color-background" in css

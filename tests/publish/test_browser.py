@@ -57,6 +57,7 @@ CUT_CHART_TEXT = """() => [...document.querySelectorAll('.book-chart svg')].flat
 OVERLAPPING_CHART_TEXT = """() => [...document.querySelectorAll('.book-chart svg')].flatMap((svg, chart) => {
     const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim()
         && getComputedStyle(t).opacity !== '0'  // a tick label Vega hid to avoid an overlap
+        && getComputedStyle(t).stroke === 'none'  // a halo lies under its own label
         && !/rotate\\((?!0\\))/.test(t.getAttribute('transform') || ''));
     const boxes = texts.map(t => [t.textContent, t.getBoundingClientRect()]);
     const found = [];
@@ -65,6 +66,42 @@ OVERLAPPING_CHART_TEXT = """() => [...document.querySelectorAll('.book-chart svg
         const down = Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top);
         if (across > 1 && down > 1) found.push({chart, a, b});
     }));
+    return found;
+})"""
+
+#: Chart texts a line passes through: on a phone, the line joining an early event's label to its
+#: date crossed the words of later labels that run left from near the right edge ("Mines
+#: announced", "BBC article"), and which rows a line crosses depends on the chart's width. A line
+#: may pass a label only under the label's halo: the same text, drawn after the line and before
+#: the label, stroked in the colour of the page behind the chart.
+LINES_THROUGH_CHART_TEXT = """() => [...document.querySelectorAll('.book-chart svg')].flatMap((svg, chart) => {
+    let node = svg, background = null;
+    while (node && !background) {
+        const colour = getComputedStyle(node).backgroundColor;
+        if (colour !== 'transparent' && !/rgba\\(.*,\\s*0\\)$/.test(colour)) background = colour;
+        node = node.parentElement;
+    }
+    const halo = (t) => getComputedStyle(t).stroke !== 'none' && parseFloat(getComputedStyle(t).strokeWidth) >= 2;
+    const texts = [...svg.querySelectorAll('g.role-mark text')].filter(t => t.textContent.trim());
+    const halos = texts.filter(halo);
+    const found = [];
+    for (const line of svg.querySelectorAll('g.mark-rule.role-mark line')) {
+        const l = line.getBoundingClientRect();
+        const x = (l.left + l.right) / 2;
+        for (const t of texts.filter(t => !halo(t))) {
+            const r = t.getBoundingClientRect();
+            const through = x > r.left + 1 && x < r.right - 1
+                && Math.min(l.bottom, r.bottom) - Math.max(l.top, r.top) > 1;
+            const under = halos.some(h => {
+                const q = h.getBoundingClientRect();
+                return h.textContent === t.textContent && Math.abs(q.left - r.left) <= 1 && Math.abs(q.top - r.top) <= 1
+                    && line.compareDocumentPosition(h) & Node.DOCUMENT_POSITION_FOLLOWING
+                    && h.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING
+                    && getComputedStyle(h).stroke === background;
+            });
+            if (through && !under) found.push({chart, text: t.textContent});
+        }
+    }
     return found;
 })"""
 
@@ -308,7 +345,7 @@ def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
     page must not scroll sideways (WCAG 1.4.10, reflow: a reader on a phone reads down, never
     across) and a table's caption stays on the screen when the table itself must scroll; at both
     widths every chart label is whole and inside its chart (``CUT_CHART_TEXT``), and no two
-    overlap (``OVERLAPPING_CHART_TEXT``)."""
+    overlap (``OVERLAPPING_CHART_TEXT``) or has a line through it (``LINES_THROUGH_CHART_TEXT``)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=theme)
     keep_on_origin(context, origin)
     context.add_init_script(f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}');")
@@ -323,6 +360,7 @@ def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
     violations = axe.blocking_violations(page)
     cut_on_desktop = page.evaluate(CUT_CHART_TEXT)
     overlapping_on_desktop = page.evaluate(OVERLAPPING_CHART_TEXT)
+    crossed_on_desktop = page.evaluate(LINES_THROUGH_CHART_TEXT)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     stem = f"{theme}_{page_name.replace('/', '_')}"
     page.screenshot(path=str(SCREENSHOTS / f"desktop_{stem}.png"), full_page=True)
@@ -331,6 +369,7 @@ def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
     sideways = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     cut_on_a_phone = page.evaluate(CUT_CHART_TEXT)
     overlapping_on_a_phone = page.evaluate(OVERLAPPING_CHART_TEXT)
+    crossed_on_a_phone = page.evaluate(LINES_THROUGH_CHART_TEXT)
     # a wide table scrolls sideways in its own box; its caption stays on the screen, whole
     captions_off_screen = page.evaluate(
         """() => [...document.querySelectorAll('main table caption')].filter(c => {
@@ -348,3 +387,5 @@ def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
     assert not cut_on_a_phone, f"chart text cut short or past its chart, 390 px (px past): {cut_on_a_phone}"
     assert not overlapping_on_desktop, f"chart texts on top of each other, 1280 px: {overlapping_on_desktop}"
     assert not overlapping_on_a_phone, f"chart texts on top of each other, 390 px: {overlapping_on_a_phone}"
+    assert not crossed_on_desktop, f"chart lines through chart text, 1280 px: {crossed_on_desktop}"
+    assert not crossed_on_a_phone, f"chart lines through chart text, 390 px: {crossed_on_a_phone}"

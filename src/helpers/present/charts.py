@@ -83,6 +83,9 @@ def _away_from_the_right_edge(field: str, room_px: int) -> dict:
 
 #: Height of one row of event labels, in pixels.
 EVENT_ROW_PX = 13
+#: Name of the layer under event labels that hides the lines crossing them (its colour on the web
+#: is the page's, set in _static/book.css for both themes).
+EVENT_LABEL_HALO = "event_label_halo"
 
 
 def _event_labels(marks: pd.DataFrame) -> list[alt.Chart]:
@@ -91,7 +94,9 @@ def _event_labels(marks: pd.DataFrame) -> list[alt.Chart]:
 
     In four rows over the plot, five events within four days (17 to 20 November 2024) put two
     labels on top of each other, and labels covered the data. A label runs left from its line
-    where the line is too near the right edge for it.
+    where the line is too near the right edge for it. Which lines then cross which labels depends
+    on the chart's width (on a phone, an early event's line ran through later labels running
+    left), so each label lies on a halo that hides the lines under its words.
     """
     labelled = marks.loc[marks["label"] != ""].sort_values("date").reset_index(drop=True)
     rows = len(labelled)
@@ -101,12 +106,15 @@ def _event_labels(marks: pd.DataFrame) -> list[alt.Chart]:
         .mark_rule(strokeDash=[4, 3], color=INK, opacity=0.35)
         .encode(x="date:T", y=alt.Y("label_y:Q", scale=None), y2=alt.value(0))
     )
-    text = (
-        alt.Chart(labelled)
-        .mark_text(**_away_from_the_right_edge("date", 130), baseline="middle", fontSize=10, color=INK)
-        .encode(x="date:T", y=alt.Y("label_y:Q", scale=None), text="label:N")
+    text_settings = {**_away_from_the_right_edge("date", 130), "baseline": "middle", "fontSize": 10, "color": INK}
+    encoding = {"x": "date:T", "y": alt.Y("label_y:Q", scale=None), "text": "label:N"}
+    halo = (
+        alt.Chart(labelled, name=EVENT_LABEL_HALO)
+        .mark_text(**text_settings, stroke="white", strokeWidth=4, strokeJoin="round")
+        .encode(**encoding)
     )
-    return [leaders, text]
+    text = alt.Chart(labelled).mark_text(**text_settings).encode(**encoding)
+    return [leaders, halo, text]
 
 
 #: How a chart marks data dated after the article (see helpers.analysis.hindsight).
