@@ -2,7 +2,8 @@
 
 * Shows ``{eval}`glued.key``` in the prose as the text the page glued under ``key``
   (``helpers.book.glued_role``; the same role JupyterLab evaluates in the kernel).
-* Prints the version, git commit and build date in every HTML page's footer.
+* Prints the version, git commit and build date in every HTML page's footer, and dates the PDF's
+  title page by the same build.
 * Links the PDF book from every page's download menu (the build puts ``book.pdf`` beside the
   pages), in place of the browser's "Print to PDF".
 * Loads the vega runtime only on pages with charts, and sphinx-design's stylesheet and script
@@ -25,19 +26,30 @@ fresh folder every time, so none of its saved state is ever reused.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 from helpers.book import accessibility, bibtex_plugins, icons, provenance
+from helpers.present.dates import day_first
 
 #: A page uses sphinx-design when an element carries one of its ``sd-`` classes.
 DESIGN_CLASS = re.compile(r'class="[^"]*\bsd-')
 
 
+#: The theme's footer items without its author line, "By The book’s contributors" (the
+#: copyright line names them: "© Copyright 2026, the book’s contributors.").
+FOOTER_ITEMS = ["copyright.html", "last-updated.html", "extra-footer.html"]
+
+
 def _footer(app, config) -> None:
+    """Every page's footer shows the build (version, commit, date); the PDF's title page is dated
+    by the same build, written as the book writes dates (Sphinx's default read "Dec 06, 2026")."""
     options = dict(config.html_theme_options or {})
     options["extra_footer"] = f'<p class="book-provenance">{provenance.stamp()}</p>'
+    options["footer_content_items"] = FOOTER_ITEMS
     config.html_theme_options = options
+    config.today = day_first(dt.date.fromisoformat(provenance.build_date()))
 
 
 def _pdf_button(app, pagename, templatename, context, doctree) -> None:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.data.sourced import is_hindsight
+from helpers.present.dates import day_first
 
 #: key -> displayed text, for every value glued in this kernel.
 GLUED: dict[str, str] = {}
@@ -99,7 +100,7 @@ def fmt_date(value) -> str:
         value = value.date()
     if not isinstance(value, dt.date) or pd.isna(value):
         raise TypeError(f"expected a date, got {value!r}")
-    return f"{value.day} {value:%B %Y}"
+    return day_first(value)
 
 
 def glue_text(key: str, text: str) -> None:

@@ -1,0 +1,41 @@
+"""How the book names itself, its authors and its date, in print and on every page: set as the
+book's prose is (curly apostrophes, dates day first), and dated by the build, as the footer is."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from helpers.present.text import fmt_date
+
+
+def _built_on(built_html) -> str:
+    """The build date every page's footer shows (``Version … · commit … · built 2026-12-06``)."""
+    footer = re.search(r'class="book-provenance">([^<]*)<', (built_html / "index.html").read_text(encoding="utf-8"))
+    assert footer, "no provenance line in the footer"
+    return re.search(r"built (\d{4}-\d{2}-\d{2})", footer.group(1)).group(1)
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed (make pdf-deps)")
+def test_the_pdfs_title_page_is_set_as_the_book_and_dated_by_its_build(built_pdf, built_html):
+    # it read "Russia's war …", "The book's contributors" and "Dec 06, 2026"
+    title_page = subprocess.run(
+        ["pdftotext", "-l", "1", str(built_pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "'" not in title_page, title_page
+    assert "Russia\u2019s war against Ukraine in 2024" in title_page, title_page
+    assert "The book\u2019s contributors" in title_page, title_page
+    assert fmt_date(_built_on(built_html)) in title_page, title_page
+
+
+def test_the_footer_names_the_contributors_once_and_in_the_books_typography(built_html):
+    # it read "By The book's contributors" above "© Copyright 2026."
+    page = (built_html / "index.html").read_text(encoding="utf-8")
+    footer = page[page.index('class="bd-footer-content') :]
+    assert "By The" not in footer and "book's" not in footer
+    assert re.search(r"Copyright 2026, the book\u2019s contributors", footer), footer[:2000]
+    window_title = re.search(r"<title>([^<]*)</title>", page).group(1)
+    assert "Russia's" not in window_title and "Russia&#39;s" not in window_title, window_title
