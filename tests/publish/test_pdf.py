@@ -129,3 +129,11 @@ def test_the_introduction_is_not_headed_contents(pdf_layout_text):
     introduction = pages[first : next(i for i, page in enumerate(pages) if "Part I" in page and i > first)]
     headed = [first + n + 1 for n, page in enumerate(introduction) if "CONTENTS" in page]
     assert not headed, f"pages headed CONTENTS: {headed}"
+
+
+def test_the_bibliography_chapter_says_where_the_pdf_lists_the_sources(pdf_layout_text):
+    # LaTeX gathers every entry at the end of the book; the chapter was left with one sentence
+    # about "these sources" and nothing after it
+    pages = [normalise(page) for page in pdf_layout_text.split("\f")]
+    chapter = next(page for page in pages if re.search(r"CHAPTER \w+ BIBLIOGRAPHY", page))
+    assert "listed at the end of this book" in chapter, chapter
