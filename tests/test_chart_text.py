@@ -3,6 +3,8 @@ accessibility test checks the rendered pages with ``CUT_CHART_TEXT``; these chec
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
@@ -69,3 +71,46 @@ def test_event_labels_lie_on_a_halo_over_the_lines_they_cross():
     assert halo["encoding"] == text["encoding"] and "stroke" not in text["mark"]
     css = (PROJECT_ROOT / "_static" / "book.css").read_text(encoding="utf-8")
     assert f"g.{charts.EVENT_LABEL_HALO}_marks text" in css and "var(--pst-color-background" in css
+
+
+def test_chart_text_has_the_books_apostrophes():
+    """Chart titles, legends, tooltips and "View the data" tables showed straight apostrophes
+    ("the article's date") beside the prose's curly ones; an expression comparing with such a
+    value must still match it."""
+    import re
+
+    data = pd.DataFrame({"x": [1, 2], "y": [3, 4], "when": ["the article's date", "hindsight"]})
+    chart = (
+        alt.Chart(data, title="Ukraine's hold")
+        .mark_point()
+        .encode(x="x:Q", y="y:Q", color="when:N", tooltip=["when:N"])
+        .transform_filter('datum.when === "the article\'s date"')
+    )
+    spec = charts.typeset(chart.to_dict())
+    assert "the article\u2019s date" in json.dumps(spec, ensure_ascii=False)
+    assert spec["transform"][0]["filter"] == 'datum.when === "the article\u2019s date"'
+    assert spec["encoding"]["x"] == {"field": "x", "type": "quantitative"}  # names are left alone
+    bundle = charts.book_renderer(chart.to_dict())
+    assert not re.search(r"\w'\w", bundle["text/html"] + bundle["text/plain"]), bundle["text/plain"]
+    assert "Ukraine\u2019s hold" in bundle["text/plain"]
+
+
+def test_the_chapters_charts_have_the_books_apostrophes():
+    """What the chapters show, data from the tables included ("Ukraine's General Staff")."""
+    import re
+
+    import nbformat
+
+    for path in sorted([PROJECT_ROOT / "index.ipynb", *(PROJECT_ROOT / "chapters").glob("*.ipynb")]):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                markup = output.get("data", {}).get("text/html", "")
+                if "book-chart" in markup:
+                    found = re.search(r".{0,40}\w'\w.{0,20}", markup)
+                    assert not found, f"{path.name}: {found.group(0)}"
+
+
+def test_the_data_tables_note_counts_the_rows_it_leaves_out():
+    rows = [{"x": i, "y": i} for i in range(charts.DATA_TABLE_ROWS + 1)]
+    spec = alt.Chart(pd.DataFrame(rows)).mark_point().encode(x="x:Q", y="y:Q").to_dict()
+    assert "<p>1 more row is in the chapter\u2019s downloads.</p>" in charts.data_table(spec)

@@ -347,7 +347,11 @@ def data_table(spec: dict) -> str:
         for r in rows[:DATA_TABLE_ROWS]
     )
     more = len(rows) - DATA_TABLE_ROWS
-    note = f"<p>{more} more rows are in the chapter's downloads.</p>" if more > 0 else ""
+    note = (
+        f"<p>{more} more {'row is' if more == 1 else 'rows are'} in the chapter\u2019s downloads.</p>"
+        if more > 0
+        else ""
+    )
     return (
         '<details class="chart-data"><summary>View the data</summary>'
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}</details>"
@@ -381,12 +385,31 @@ NO_RUNTIME_MESSAGE = (
 )
 
 
+#: An apostrophe between two letters ("the article's date", "Куп'янськ"): in a Vega expression
+#: it can only be inside a string literal, which then still equals the data it is compared with.
+_STRAIGHT_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+
+
+def typeset(spec):
+    """The spec with the prose's apostrophe (’) in every text it holds: titles, descriptions,
+    labels and the data's own values (shown in legends, tooltips and "View the data"), as Sphinx
+    sets the prose. Keys, field names and numbers are left alone."""
+    if isinstance(spec, dict):
+        return {key: typeset(value) for key, value in spec.items()}
+    if isinstance(spec, list):
+        return [typeset(value) for value in spec]
+    if isinstance(spec, str):
+        return _STRAIGHT_APOSTROPHE.sub("\u2019", spec)
+    return spec
+
+
 def book_renderer(spec: dict, **_metadata) -> dict:
     """Mimebundle for one chart: a described container and a call to the page's vega runtime.
 
     The web version fills the width of its container (so it fits a phone) and takes the page's
     text colour (so it reads in the dark theme); the PNG for the PDF has the fixed print width.
     """
+    spec = typeset(spec)
     printed = _print_spec(spec)
     spec = _web_spec(spec)
     spec_json = json.dumps(spec, sort_keys=True, ensure_ascii=False)
