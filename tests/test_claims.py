@@ -258,3 +258,46 @@ def test_the_north_east_claim_is_tested_region_by_region():
     window = split.loc[split["window"] == "2024_1_sep_to_3_nov"]
     total = load("deepstate_changes").set_index("change_id").at["window_2024_1_sep_to_3_nov_occupied", "gained_km2"]
     assert window["taken_km2"].sum() == pytest.approx(total, abs=0.1)  # the split adds up to the whole
+
+
+def test_each_check_declares_the_tables_and_figures_it_reads(monkeypatch):
+    """The ledger traces one claim's verdict to what that claim's check reads (``claims.reads_of``),
+    so each check's declaration must be what it reads when run: on every committed claim, with
+    hindsight and as knowable on its publication day."""
+    import contextlib
+    import dataclasses
+
+    fields = {f.name for f in dataclasses.fields(claims.Context)} & set(claims.CONTEXT_FIELD_TABLES)
+    seen_fields: set[str] = set()
+    seen_figures: set[str] = set()
+
+    class Recording(claims.Context):
+        def __getattribute__(self, name):
+            if name in fields:
+                seen_fields.add(name)
+            return super().__getattribute__(name)
+
+    lookup = claims.figure
+
+    def recording_figure(frame, figure_id):
+        seen_figures.add(figure_id)
+        return lookup(frame, figure_id)
+
+    monkeypatch.setattr(claims, "figure", recording_figure)
+    ctx = claims.default_context()
+    used: dict[str, set[str]] = {}
+    for _, claim in load("claims").iterrows():
+        declared = claims.reads_of(claim)
+        for context in (ctx, ctx.as_known_on(claim["published"])):
+            seen_fields.clear()
+            seen_figures.clear()
+            recording = Recording(**{f.name: getattr(context, f.name) for f in dataclasses.fields(context)})
+            with contextlib.suppress(claims.NoData):  # not published by then: read nothing more
+                claims.evidence(claim, recording)
+            tables = {t for f in seen_fields for t in claims.CONTEXT_FIELD_TABLES[f]}
+            assert tables <= declared.tables, (claim["claim_id"], tables - declared.tables)
+            assert seen_figures <= declared.figure_ids, (claim["claim_id"], seen_figures - declared.figure_ids)
+            used.setdefault(claim["check"], set()).update(tables)
+    assert set(claims.CHECK_READS) == set(claims.CHECKS)
+    for check, tables in used.items():  # no check declares a table it never reads
+        assert claims.CHECK_READS[check] == tables, check

@@ -195,3 +195,36 @@ def test_each_ledger_table_has_a_caption_naming_its_chapter():
     assert len(directives) == len(chapters)
     for caption, chapter in zip(directives, chapters, strict=True):
         assert chapter in caption
+
+
+def test_one_claims_verdict_is_traced_to_that_claims_check(tmp_path: Path):
+    # the ledger listed every table the audit reads, and eleven sources (the US Code among them),
+    # behind the verdict on the reported Kursk peak, which rests on one figure and the map
+    from helpers.data.load import load
+
+    nb = notebook_with(
+        [
+            'audit = claims.audit(load("claims"), claims.default_context())',
+            'glue_text("peak", claims.verdict_of(audit, "kursk_ua_peak"))\n'
+            'glue_text("start", claims.verdict_of(audit, "kursk_start_august_2023", "verdict then"))\n'
+            'glue_text("event", claims.verdict_of(audit, "negotiation_trump_january"))\n'
+            'n = (audit["verdict"] == "consistent").sum()\nglue_text("n", fmt_int(n))',
+        ],
+        "{eval}`glued.peak`, {eval}`glued.start`, {eval}`glued.event` and {eval}`glued.n` claims.",
+        {"peak": "depends on definition", "start": "contradicted", "event": "consistent", "n": "6"},
+    )
+    path = tmp_path / "page.ipynb"
+    nbformat.write(nb, path)
+    rows = {r["key"]: r for r in ledger.entries(path, "page")}
+    assert rows["peak"]["tables"] == ["claims", "deepstate_areas", "kursk"]
+    assert rows["peak"]["figure_ids"] == ["kursk_ua_peak_area_2024"]
+    assert rows["peak"]["source_keys"] == ["deepstatemap", "nenka2024kursk"]
+    assert rows["start"]["tables"] == ["claims", "deepstate_areas"]
+    assert rows["start"]["figure_ids"] == []
+    assert rows["start"]["source_keys"] == ["bbc2024gains", "deepstatemap"]
+    # an event's verdict: the claim's source and the source of that event, not of every event
+    events = load("events").set_index("event_id")
+    assert rows["event"]["tables"] == ["claims", "events"]
+    assert rows["event"]["source_keys"] == sorted({"bbc2024gains", events.at["us_inauguration_2025", "source_key"]})
+    # a count over every claim still depends on every table the audit reads
+    assert len(rows["n"]["tables"]) == 13 and "uscode3" in rows["n"]["source_keys"]

@@ -397,6 +397,10 @@ def check_surge_gain(claim: pd.Series, ctx: Context) -> Evidence:
     )
 
 
+#: ISW's two reported figures whose ratio is the alternative reading of a ratio of gains.
+ISW_RATIO_FIGURES = ("isw_russian_gain_2024_ytd", "isw_russian_gain_2023")
+
+
 def check_surge_ratio(claim: pd.Series, ctx: Context) -> Evidence:
     """Strict: ratio of DeepState gross gains; alternative: the ratio of ISW's own two figures."""
     from helpers.data.sourced import ratio
@@ -404,7 +408,7 @@ def check_surge_ratio(claim: pd.Series, ctx: Context) -> Evidence:
     fig = figure(ctx.figures, claim["figure_id"])
     a, b = _window(ctx, "window_2024_to_17_nov"), _window(ctx, "window_2023")
     strict = a.gained / b.gained
-    isw_ratio = ratio(figure(ctx.figures, "isw_russian_gain_2024_ytd"), figure(ctx.figures, "isw_russian_gain_2023"))
+    isw_ratio = ratio(*(figure(ctx.figures, f) for f in ISW_RATIO_FIGURES))
     return _graded(
         claim,
         ctx,
@@ -545,6 +549,70 @@ def check_event_recorded(claim: pd.Series, ctx: Context) -> Evidence:
 
 def check_not_checkable(claim: pd.Series, ctx: Context) -> Evidence:
     return Evidence("not checkable", "", claim["note"] if isinstance(claim["note"], str) else "")
+
+
+#: The table behind each field of :class:`Context` a check may read (the figures it reads are
+#: named by figure id, in :func:`reads_of`).
+CONTEXT_FIELD_TABLES = {
+    "areas": ("deepstate_areas",),
+    "changes": ("deepstate_changes",),
+    "isw": ("isw_areas",),
+    "headlines": ("mz_headline_totals",),
+    "periods": ("mz_period_counts",),
+    "events": ("events",),
+    "places": ("place_status",),
+    "place_names": ("places",),
+    "by_oblast": ("gains_by_oblast",),
+}
+
+#: The tables each check reads, besides the claim's own row and its figures (a test runs every
+#: committed claim and compares this with what its check reads).
+CHECK_READS: dict[str, frozenset[str]] = {
+    "kursk_area_on": frozenset({"deepstate_areas"}),
+    "kursk_peak": frozenset({"deepstate_areas"}),
+    "kursk_loss_since_peak": frozenset({"deepstate_areas"}),
+    "kursk_retaken_since": frozenset({"deepstate_areas"}),
+    "kursk_start_date": frozenset({"deepstate_areas"}),
+    "surge_gain": frozenset({"deepstate_changes", "isw_areas"}),
+    "surge_ratio": frozenset({"deepstate_changes"}),
+    "stalemate_year": frozenset({"deepstate_changes"}),
+    "place_near_front": frozenset({"place_status"}),
+    "gains_in_north_east": frozenset({"gains_by_oblast"}),
+    "named_total_bracket": frozenset({"mz_headline_totals"}),
+    "autumn_heavier": frozenset({"mz_period_counts"}),
+    "event_recorded": frozenset({"events"}),
+    "not_checkable": frozenset(),
+}
+
+#: Figures a check compares whatever the claim: a ratio is also set against ISW's own two figures.
+CHECK_FIGURES = {"surge_ratio": ISW_RATIO_FIGURES}
+
+
+@dataclass(frozen=True)
+class Reads:
+    """What one claim's verdict rests on (see :func:`reads_of`)."""
+
+    tables: frozenset[str]
+    figure_ids: frozenset[str]
+    event_id: str | None  # the one row of the events table it reads, if any
+
+
+def reads_of(claim) -> Reads:
+    """The tables one claim's check reads, the figures it compares (the claim's own, the parts of
+    a difference, a check's fixed ones) and the event it looks up: what the ledger lists behind
+    that claim's glued verdict (:func:`verdict_of`), instead of every table the audit reads."""
+    figure_ids = set(CHECK_FIGURES.get(claim["check"], ()))
+    if isinstance(claim["figure_id"], str):
+        figure_ids |= {claim["figure_id"], *DIFFERENCE_OF.get(claim["figure_id"], ())}
+    looks_up_event = "events" in CHECK_READS[claim["check"]] and isinstance(claim["event_id"], str)
+    return Reads(CHECK_READS[claim["check"]], frozenset(figure_ids), claim["event_id"] if looks_up_event else None)
+
+
+def verdict_of(audit: pd.DataFrame, claim_id: str, column: str = "verdict") -> str:
+    """One claim's verdict (``column``: "verdict", with hindsight, or "verdict then") from
+    :func:`audit`, for a chapter to glue. The ledger traces a value glued from this call, with
+    a literal ``claim_id``, to that claim alone (:func:`reads_of`)."""
+    return str(audit.at[claim_id, column])
 
 
 CHECKS: dict[str, Callable[[pd.Series, Context], Evidence]] = {

@@ -5,7 +5,9 @@ executed notebooks and, for every glued value, records its key, the text shown, 
 from the prose around it), the chapter, and its lineage: the ``load("table")`` and
 ``figure(table, "figure_id")`` calls its value depends on, found by following the variables of
 the ``glue_text`` call back through the notebook's assignments (Python's ``ast``), and the
-source keys of those figures and tables.
+source keys of those figures and tables. One claim's verdict, glued from
+``claims.verdict_of(audit, "claim_id")``, rests on that claim alone: its source, the tables its
+check reads and the figures it compares (``claims.reads_of``), not every table the audit reads.
 
 During a book build the ledger is made from *this build's* executions (``BOOK_EXECUTED_DIR``,
 set by ``helpers.book.build``), never from the outputs stored in the committed notebooks: the ledger
@@ -81,6 +83,30 @@ def _tables_in(node: ast.AST) -> set[str]:
     return tables
 
 
+#: A chapter glues one claim's verdict with ``claims.verdict_of(audit, "claim_id")``: the value
+#: rests on that claim's check, not on every table the audit as a whole reads.
+VERDICT_OF = "verdict_of"
+
+
+def _verdicts_in(node: ast.AST) -> set[str]:
+    """Claim ids of the ``verdict_of`` calls in an expression that name their claim literally."""
+    return {args[0] for call in _calls(node, VERDICT_OF) if (args := _literal_args(call))}
+
+
+def _without_verdicts(node: ast.AST) -> ast.AST:
+    """The expression with each such ``verdict_of`` call left out (its lineage is the claim's)."""
+    import copy
+
+    class Strip(ast.NodeTransformer):
+        def visit_Call(self, call: ast.Call) -> ast.AST:
+            name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", None)
+            if name == VERDICT_OF and _literal_args(call):
+                return ast.Constant(None)
+            return self.generic_visit(call)
+
+    return Strip().visit(copy.deepcopy(node))
+
+
 def _pairs(target: ast.AST, value: ast.AST) -> list[tuple[set[str], ast.AST]]:
     """The names an assignment binds, each with the part of the value it gets.
 
@@ -106,6 +132,7 @@ class _Lineage:
         self.depends: dict[str, set[str]] = {}
         self.tables: dict[str, set[str]] = {}
         self.figures: dict[str, set[str]] = {}
+        self.verdicts: dict[str, set[str]] = {}  # claim ids, through claims.verdict_of
 
     def learn(self, tree: ast.AST) -> None:
         for node in ast.walk(tree):
@@ -120,14 +147,18 @@ class _Lineage:
                 continue
             for target in targets:
                 for names, part in _pairs(target, value):
+                    verdicts, part = _verdicts_in(part), _without_verdicts(part)
                     for name in names:
                         self.depends.setdefault(name, set()).update(_names(part) - {name})
                         self.tables.setdefault(name, set()).update(_tables_in(part))
                         self.figures.setdefault(name, set()).update(
                             f for c in _calls(part, "figure") for f in _literal_args(c)[:1]
                         )
+                        self.verdicts.setdefault(name, set()).update(verdicts)
 
-    def resolve(self, expression: ast.AST) -> tuple[set[str], set[str]]:
+    def resolve(self, expression: ast.AST) -> tuple[set[str], set[str], set[str]]:
+        """The tables, figure ids and claim ids (of verdicts) an expression depends on."""
+        verdicts, expression = _verdicts_in(expression), _without_verdicts(expression)
         tables = _tables_in(expression)
         figures = {f for c in _calls(expression, "figure") for f in _literal_args(c)[:1]}
         seen, todo = set(), list(_names(expression))
@@ -138,8 +169,9 @@ class _Lineage:
             seen.add(name)
             tables |= self.tables.get(name, set())
             figures |= self.figures.get(name, set())
+            verdicts |= self.verdicts.get(name, set())
             todo.extend(self.depends.get(name, set()))
-        return tables, figures
+        return tables, figures, verdicts
 
 
 #: Words after a glued number that name its unit; a phrase comes before any shorter one it starts with.
@@ -201,15 +233,37 @@ class _Sources:
     """Source keys of figure ids and tables, loading each table once per ledger build."""
 
     def __init__(self) -> None:
-        self._frames: dict[str, pd.DataFrame] = {}
+        self._frames: dict[tuple[str, tuple[str, ...]], pd.DataFrame] = {}
 
-    def _frame(self, table: str) -> pd.DataFrame:
+    def _columns(self, table: str, columns: tuple[str, ...]) -> pd.DataFrame:
         from helpers.data.load import load_columns
 
-        if table not in self._frames:
-            columns = ("figure_id", "source_key") if table in schemas.FIGURE_TABLES else ("source_key",)
-            self._frames[table] = load_columns(table, columns)
-        return self._frames[table]
+        if (table, columns) not in self._frames:
+            self._frames[table, columns] = load_columns(table, columns)
+        return self._frames[table, columns]
+
+    def _frame(self, table: str) -> pd.DataFrame:
+        return self._columns(table, ("figure_id", "source_key") if table in schemas.FIGURE_TABLES else ("source_key",))
+
+    def claim(self, claim_id: str) -> tuple[set[str], set[str], set[str]]:
+        """Tables, figure ids and source keys behind one claim's verdict: the claim's row (its
+        source), the tables its check reads, the figures it compares, the one event it looks up."""
+        from helpers.analysis.claims import reads_of
+
+        rows = self._columns("claims", ("claim_id", "check", "figure_id", "event_id", "source_key"))
+        row = rows.loc[rows["claim_id"] == claim_id]
+        if row.empty:
+            raise ValueError(f"verdict_of names a claim that data/claims.csv does not have: {claim_id!r}")
+        row = row.iloc[0]
+        reads = reads_of(row)
+        keys = {row["source_key"]} | self.keys(set(reads.tables) - {"events"}, set(reads.figure_ids))
+        if reads.event_id:
+            events = self._columns("events", ("event_id", "source_key"))
+            keys |= set(events.loc[events["event_id"] == reads.event_id, "source_key"])
+        elif "events" in reads.tables:
+            keys |= self.keys({"events"}, set())
+        figure_tables = {t for t in schemas.FIGURE_TABLES if self._frame(t)["figure_id"].isin(reads.figure_ids).any()}
+        return {"claims", *reads.tables, *figure_tables}, set(reads.figure_ids), keys
 
     def keys(self, tables: set[str], figures: set[str]) -> set[str]:
         keys = set()
@@ -260,7 +314,11 @@ def entries(
                 raise ValueError(f"{notebook_path}: glue calls need a literal key so the ledger can trace it")
             key = call.args[0].value
             inputs = ast.Tuple(elts=[*call.args[1:], *(k.value for k in call.keywords)], ctx=ast.Load())
-            tables, figures = lineage.resolve(inputs)
+            tables, figures, verdicts = lineage.resolve(inputs)
+            source_keys = sources.keys(tables, figures)
+            for claim_id in verdicts:
+                claim_tables, claim_figures, claim_keys = sources.claim(claim_id)
+                tables, figures, source_keys = tables | claim_tables, figures | claim_figures, source_keys | claim_keys
             value = values.get(key)
             if value is None:
                 raise ValueError(f"{notebook_path}: glue_text({key!r}) has no glued value (re-execute the notebook)")
@@ -273,7 +331,7 @@ def entries(
                     "chapter": title,
                     "tables": sorted(tables),
                     "figure_ids": sorted(figures),
-                    "source_keys": sorted(sources.keys(tables, figures)),
+                    "source_keys": sorted(source_keys),
                     "in_prose": key in contexts,
                 }
             )
