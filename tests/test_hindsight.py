@@ -151,3 +151,17 @@ def test_the_regions_table_marks_the_window_after_the_article():
     later = [c for c in table.columns if "hindsight" in c]
     assert later == ["20 November 2024 to 20 January 2025 (hindsight)"]
     assert all("hindsight" not in c for c in table.columns if "2023" in c or "3 November" in c)
+
+
+def test_the_article_date_rests_on_its_own_row_alone():
+    """``article_date`` declares one row of the events table (the ledger lists that row's source
+    alone): no other row changes it, and that row does."""
+    from helpers.data.load import ROW_READERS
+
+    assert ROW_READERS["article_date"] == {"events": ("event_id", hindsight.ARTICLE_EVENT)}
+    events = load("events")
+    others = events["event_id"] != hindsight.ARTICLE_EVENT
+    shifted = events.assign(date=events["date"].where(~others, events["date"] + pd.Timedelta(days=400)))
+    assert hindsight.article_date_from(shifted) == hindsight.article_date_from(events)
+    moved = events.assign(date=events["date"].where(others, events["date"] + pd.Timedelta(days=1)))
+    assert hindsight.article_date_from(moved) == hindsight.article_date_from(events) + pd.Timedelta(days=1)

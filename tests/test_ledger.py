@@ -25,6 +25,13 @@ def notebook_with(cells: list[str], prose: str, values: dict[str, str]) -> nbfor
     return nb
 
 
+def ledger_rows(nb: nbformat.NotebookNode, folder: Path) -> dict[str, dict]:
+    """The ledger's rows for a notebook (written to ``folder``), by key."""
+    path = folder / "page.ipynb"
+    nbformat.write(nb, path)
+    return {r["key"]: r for r in ledger.entries(path, "page")}
+
+
 def test_lineage_follows_variables_back_to_loads_and_figures(tmp_path: Path):
     nb = notebook_with(
         [
@@ -35,9 +42,7 @@ def test_lineage_follows_variables_back_to_loads_and_figures(tmp_path: Path):
         "A ratio of {eval}`glued.r` times, and {eval}`glued.c` km² more.",
         {"r": "1.6", "c": "5"},
     )
-    path = tmp_path / "page.ipynb"
-    nbformat.write(nb, path)
-    rows = {r["key"]: r for r in ledger.entries(path, "page")}
+    rows = ledger_rows(nb, tmp_path)
     assert rows["r"]["tables"] == ["deepstate_changes", "territory"]
     assert rows["r"]["figure_ids"] == ["isw_russian_gain_2023"]
     assert rows["r"]["source_keys"] == ["bbc2024gains", "deepstatemap"]
@@ -58,9 +63,7 @@ def test_lineage_pairs_a_tuple_assignment_element_by_element(tmp_path: Path):
         "{eval}`glued.a` km², {eval}`glued.b` km² and {eval}`glued.e`.",
         {"a": "about 1,000", "b": "500", "e": "2"},
     )
-    path = tmp_path / "page.ipynb"
-    nbformat.write(nb, path)
-    rows = {r["key"]: r for r in ledger.entries(path, "page")}
+    rows = ledger_rows(nb, tmp_path)
     assert rows["a"]["tables"] == ["territory"]
     assert rows["a"]["source_keys"] == ["bbc2024gains"]
     assert rows["b"]["tables"] == ["deepstate_changes"]
@@ -213,9 +216,7 @@ def test_one_claims_verdict_is_traced_to_that_claims_check(tmp_path: Path):
         "{eval}`glued.peak`, {eval}`glued.start`, {eval}`glued.event` and {eval}`glued.n` claims.",
         {"peak": "depends on definition", "start": "contradicted", "event": "consistent", "n": "6"},
     )
-    path = tmp_path / "page.ipynb"
-    nbformat.write(nb, path)
-    rows = {r["key"]: r for r in ledger.entries(path, "page")}
+    rows = ledger_rows(nb, tmp_path)
     assert rows["peak"]["tables"] == ["claims", "deepstate_areas", "kursk"]
     assert rows["peak"]["figure_ids"] == ["kursk_ua_peak_area_2024"]
     assert rows["peak"]["source_keys"] == ["deepstatemap", "nenka2024kursk"]
@@ -228,3 +229,26 @@ def test_one_claims_verdict_is_traced_to_that_claims_check(tmp_path: Path):
     assert rows["event"]["source_keys"] == sorted({"bbc2024gains", events.at["us_inauguration_2025", "source_key"]})
     # a count over every claim still depends on every table the audit reads
     assert len(rows["n"]["tables"]) == 13 and "uscode3" in rows["n"]["source_keys"]
+
+
+def test_the_article_date_is_traced_to_the_article_not_to_every_event(tmp_path: Path):
+    # "20 November 2024", the article's date, was listed with the sources of every event in
+    # data/events.csv (the US Code, an AP report on mines ...), where one row of it dates the article
+    from helpers.data.load import load
+
+    nb = notebook_with(
+        [
+            'cut = hindsight.article_date()\nevents = load("events")',
+            'glue_text("cut", fmt_date(cut))\nglue_text("n", fmt_int(len(events.loc[events["date"] > cut])))',
+            'start = event_date(events, "kursk_incursion_start")\nglue_text("start", fmt_date(start))',
+        ],
+        "On {eval}`glued.cut`, {eval}`glued.n` events were still to come; {eval}`glued.start`.",
+        {"cut": "20 November 2024", "n": "2", "start": "6 August 2024"},
+    )
+    rows = ledger_rows(nb, tmp_path)
+    events = load("events").set_index("event_id")
+    assert rows["cut"]["tables"] == ["events"]
+    assert rows["cut"]["source_keys"] == [events.at["bbc_article_published", "source_key"]]
+    assert rows["n"]["source_keys"] == sorted(set(events["source_key"]))  # every event: every source
+    assert rows["start"]["tables"] == ["events"]  # one event, named: its source
+    assert rows["start"]["source_keys"] == [events.at["kursk_incursion_start", "source_key"]]

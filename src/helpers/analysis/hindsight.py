@@ -19,7 +19,7 @@ KNOWN = "known by the article's date"
 HINDSIGHT = "hindsight"
 
 
-@reads("events")
+@reads("events", rows={"events": ("event_id", ARTICLE_EVENT)})
 def article_date() -> pd.Timestamp:
     """The article's publication date: the cut between what was knowable and hindsight."""
     return article_date_from(load("events"))

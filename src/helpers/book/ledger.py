@@ -7,7 +7,9 @@ from the prose around it), the chapter, and its lineage: the ``load("table")`` a
 the ``glue_text`` call back through the notebook's assignments (Python's ``ast``), and the
 source keys of those figures and tables. One claim's verdict, glued from
 ``claims.verdict_of(audit, "claim_id")``, rests on that claim alone: its source, the tables its
-check reads and the figures it compares (``claims.reads_of``), not every table the audit reads.
+check reads and the figures it compares (``claims.reads_of``), not every table the audit reads;
+likewise a value that rests on one row of a table (the article's date, one event's date, read
+with ``event_date(events, "event_id")``) lists that row's source, not every row's.
 
 During a book build the ledger is made from *this build's* executions (``BOOK_EXECUTED_DIR``,
 set by ``helpers.book.build``), never from the outputs stored in the committed notebooks: the ledger
@@ -58,29 +60,41 @@ def _literal_args(call: ast.Call) -> list[str]:
 
 
 @functools.cache
-def _readers() -> dict[str, frozenset[str]]:
-    """Helpers that load tables themselves (declared with ``@reads``), by function name."""
+def _readers() -> tuple[dict[str, frozenset[str]], dict[str, dict[str, tuple[str, str]]]]:
+    """Helpers that load tables themselves (declared with ``@reads``), by function name, and
+    those of them that use one row of a table."""
     import importlib
     import pkgutil
 
     import helpers.analysis
     import helpers.present
-    from helpers.data.load import READERS
+    from helpers.data.load import READERS, ROW_READERS
 
     for package in (helpers.analysis, helpers.present):
         for module in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
             importlib.import_module(module.name)
-    return READERS
+    return READERS, ROW_READERS
+
+
+def _called(node: ast.AST):
+    for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+        yield call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", None)
 
 
 def _tables_in(node: ast.AST) -> set[str]:
-    """Tables an expression reads: literal ``load("x")`` calls and declared readers it calls."""
-    readers = _readers()
+    """Tables an expression reads whole: literal ``load("x")`` calls and declared readers it
+    calls, except the tables of which a reader uses one row (:func:`_rows_in`)."""
+    readers, row_readers = _readers()
     tables = {t for c in _calls(node, "load") for t in _literal_args(c)[:1]}
-    for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
-        name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", None)
-        tables |= readers.get(name, frozenset())
+    for name in _called(node):
+        tables |= readers.get(name, frozenset()) - set(row_readers.get(name, {}))
     return tables
+
+
+def _rows_in(node: ast.AST) -> set[tuple[str, str, str]]:
+    """(table, key column, key) of each single row an expression's declared readers use."""
+    _, row_readers = _readers()
+    return {(table, *row) for name in _called(node) for table, row in row_readers.get(name, {}).items()}
 
 
 #: A chapter glues one claim's verdict with ``claims.verdict_of(audit, "claim_id")``: the value
@@ -88,19 +102,35 @@ def _tables_in(node: ast.AST) -> set[str]:
 VERDICT_OF = "verdict_of"
 
 
+#: Calls that read one row of the table passed to them: table and key column, by function name
+#: (the key is the call's first literal argument). The ledger lists that row's source alone.
+ROW_ACCESSORS = {"event_date": ("events", "event_id")}
+
+
 def _verdicts_in(node: ast.AST) -> set[str]:
     """Claim ids of the ``verdict_of`` calls in an expression that name their claim literally."""
     return {args[0] for call in _calls(node, VERDICT_OF) if (args := _literal_args(call))}
 
 
-def _without_verdicts(node: ast.AST) -> ast.AST:
-    """The expression with each such ``verdict_of`` call left out (its lineage is the claim's)."""
+def _accessed_rows(node: ast.AST) -> set[tuple[str, str, str]]:
+    """(table, key column, key) of each row accessor call in an expression with a literal key."""
+    return {
+        (table, column, args[0])
+        for name, (table, column) in ROW_ACCESSORS.items()
+        for call in _calls(node, name)
+        if (args := _literal_args(call))
+    }
+
+
+def _without_row_calls(node: ast.AST) -> ast.AST:
+    """The expression with each ``verdict_of`` and row accessor call that names its row
+    literally left out: its lineage is that claim's or that row's, not its arguments'."""
     import copy
 
     class Strip(ast.NodeTransformer):
         def visit_Call(self, call: ast.Call) -> ast.AST:
             name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", None)
-            if name == VERDICT_OF and _literal_args(call):
+            if (name == VERDICT_OF or name in ROW_ACCESSORS) and _literal_args(call):
                 return ast.Constant(None)
             return self.generic_visit(call)
 
@@ -133,6 +163,7 @@ class _Lineage:
         self.tables: dict[str, set[str]] = {}
         self.figures: dict[str, set[str]] = {}
         self.verdicts: dict[str, set[str]] = {}  # claim ids, through claims.verdict_of
+        self.rows: dict[str, set[tuple[str, str, str]]] = {}  # single rows (see _rows_in)
 
     def learn(self, tree: ast.AST) -> None:
         for node in ast.walk(tree):
@@ -147,7 +178,8 @@ class _Lineage:
                 continue
             for target in targets:
                 for names, part in _pairs(target, value):
-                    verdicts, part = _verdicts_in(part), _without_verdicts(part)
+                    verdicts, accessed = _verdicts_in(part), _accessed_rows(part)
+                    part = _without_row_calls(part)
                     for name in names:
                         self.depends.setdefault(name, set()).update(_names(part) - {name})
                         self.tables.setdefault(name, set()).update(_tables_in(part))
@@ -155,11 +187,14 @@ class _Lineage:
                             f for c in _calls(part, "figure") for f in _literal_args(c)[:1]
                         )
                         self.verdicts.setdefault(name, set()).update(verdicts)
+                        self.rows.setdefault(name, set()).update(_rows_in(part) | accessed)
 
-    def resolve(self, expression: ast.AST) -> tuple[set[str], set[str], set[str]]:
-        """The tables, figure ids and claim ids (of verdicts) an expression depends on."""
-        verdicts, expression = _verdicts_in(expression), _without_verdicts(expression)
-        tables = _tables_in(expression)
+    def resolve(self, expression: ast.AST) -> tuple[set[str], set[str], set[str], set[tuple[str, str, str]]]:
+        """The tables read whole, figure ids, claim ids (of verdicts) and single rows an
+        expression depends on."""
+        verdicts, accessed = _verdicts_in(expression), _accessed_rows(expression)
+        expression = _without_row_calls(expression)
+        tables, rows = _tables_in(expression), _rows_in(expression) | accessed
         figures = {f for c in _calls(expression, "figure") for f in _literal_args(c)[:1]}
         seen, todo = set(), list(_names(expression))
         while todo:
@@ -170,8 +205,9 @@ class _Lineage:
             tables |= self.tables.get(name, set())
             figures |= self.figures.get(name, set())
             verdicts |= self.verdicts.get(name, set())
+            rows |= self.rows.get(name, set())
             todo.extend(self.depends.get(name, set()))
-        return tables, figures, verdicts
+        return tables, figures, verdicts, rows
 
 
 #: Words after a glued number that name its unit; a phrase comes before any shorter one it starts with.
@@ -258,12 +294,16 @@ class _Sources:
         reads = reads_of(row)
         keys = {row["source_key"]} | self.keys(set(reads.tables) - {"events"}, set(reads.figure_ids))
         if reads.event_id:
-            events = self._columns("events", ("event_id", "source_key"))
-            keys |= set(events.loc[events["event_id"] == reads.event_id, "source_key"])
+            keys |= self.row_keys("events", "event_id", reads.event_id)
         elif "events" in reads.tables:
             keys |= self.keys({"events"}, set())
         figure_tables = {t for t in schemas.FIGURE_TABLES if self._frame(t)["figure_id"].isin(reads.figure_ids).any()}
         return {"claims", *reads.tables, *figure_tables}, set(reads.figure_ids), keys
+
+    def row_keys(self, table: str, column: str, key: str) -> set[str]:
+        """The source key of one row of ``table``, the row whose ``column`` is ``key``."""
+        frame = self._columns(table, (column, "source_key"))
+        return set(frame.loc[frame[column] == key, "source_key"])
 
     def keys(self, tables: set[str], figures: set[str]) -> set[str]:
         keys = set()
@@ -314,8 +354,12 @@ def entries(
                 raise ValueError(f"{notebook_path}: glue calls need a literal key so the ledger can trace it")
             key = call.args[0].value
             inputs = ast.Tuple(elts=[*call.args[1:], *(k.value for k in call.keywords)], ctx=ast.Load())
-            tables, figures, verdicts = lineage.resolve(inputs)
+            tables, figures, verdicts, single_rows = lineage.resolve(inputs)
             source_keys = sources.keys(tables, figures)
+            for table, column, row_key in single_rows:
+                if table not in tables:  # a table read whole has every row's source already
+                    source_keys |= sources.row_keys(table, column, row_key)
+            tables |= {table for table, _, _ in single_rows}
             for claim_id in verdicts:
                 claim_tables, claim_figures, claim_keys = sources.claim(claim_id)
                 tables, figures, source_keys = tables | claim_tables, figures | claim_figures, source_keys | claim_keys

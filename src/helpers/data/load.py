@@ -33,6 +33,9 @@ LOADED: list[str] = []
 #: Helpers that load tables themselves, by function name, and which tables: the ledger follows
 #: a glued value through such a call to every table it read (see :func:`reads`).
 READERS: dict[str, frozenset[str]] = {}
+#: Of those, the ones that use one row of a table, by function name: table -> (key column, key).
+#: The ledger lists that row's source alone (the article's date is one row of the events table).
+ROW_READERS: dict[str, dict[str, tuple[str, str]]] = {}
 _DECLARED: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("declared_reads", default=frozenset())
 #: Stages whose functions compute what chapters show: a load inside them must be declared.
 _DECLARING_STAGES = ("helpers.analysis.", "helpers.present.")
@@ -42,16 +45,22 @@ class UndeclaredRead(RuntimeError):
     """A helper loaded a table it did not declare with :func:`reads` (the ledger would miss it)."""
 
 
-def reads(*tables: str):
+def reads(*tables: str, rows: dict[str, tuple[str, str]] | None = None):
     """Declare the tables a helper loads itself, so the ledger's lineage never omits one.
 
     The declaration is checked at run time: loading any other table inside the helper raises
     :class:`UndeclaredRead`, and so does a load in an analysis or presentation helper that
-    declares nothing.
+    declares nothing. ``rows`` names, for a table of which the helper's result depends on one
+    row only, that row: ``{"events": ("event_id", "bbc_article_published")}`` (a test of the
+    helper shows that the other rows do not change its result).
     """
+    if rows and not set(rows) <= set(tables):
+        raise ValueError(f"rows of tables not declared: {sorted(set(rows) - set(tables))}")
 
     def decorate(function):
         READERS[function.__name__] = READERS.get(function.__name__, frozenset()) | frozenset(tables)
+        if rows:
+            ROW_READERS[function.__name__] = dict(rows)
 
         @functools.wraps(function)
         def declared(*args, **kwargs):

@@ -65,13 +65,19 @@ def figure(table: pd.DataFrame, figure_id: str) -> Figure:
 ARTICLE_EVENT = "bbc_article_published"
 
 
+def event_date(events: pd.DataFrame, event_id: str) -> pd.Timestamp:
+    """The date of one event of a validated events table. Called with a literal ``event_id``,
+    the ledger lists that event's source alone behind the value (``helpers.book.ledger``)."""
+    rows = events.loc[events["event_id"] == event_id, "date"]
+    if len(rows) != 1:
+        raise KeyError(f"data/events.csv: no single row with event_id {event_id!r}")
+    return pd.Timestamp(rows.iloc[0])
+
+
 def article_date_from(events: pd.DataFrame) -> pd.Timestamp:
     """The article's publication date, from a validated events table: the line between what
     was knowable when it appeared and hindsight."""
-    rows = events.loc[events["event_id"] == ARTICLE_EVENT, "date"]
-    if len(rows) != 1:
-        raise KeyError(f"data/events.csv: no single row with event_id {ARTICLE_EVENT!r} dates the article")
-    return pd.Timestamp(rows.iloc[0])
+    return event_date(events, ARTICLE_EVENT)
 
 
 def is_hindsight(day, cut) -> bool:
