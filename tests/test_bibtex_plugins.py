@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 
 import pybtex.plugin
+import pytest
 from sphinx.application import Sphinx
 
 CITATIONS = 40
@@ -49,3 +50,23 @@ def test_plugin_lookups_do_not_grow_with_the_citations(tmp_path, monkeypatch):
     # sphinxcontrib-bibtex looks up its docutils backend once as it is set up, before the book's
     # extension is: at most two scans of any plugin, whatever the number of citations.
     assert max(lookups.values()) <= 2, f"pybtex scanned the installed packages per citation: {dict(lookups)}"
+
+
+def test_works_sharing_author_and_year_are_cited_with_their_months():
+    """Two Kyiv Independent reports of 2024 were both cited "[The Kyiv Independent, 2024]"; the
+    book's citation style dates them "October 2024" and "November 2024" (the built book's test
+    ``tests/publish/test_citations.py`` checks every citation shown)."""
+    from pybtex.database import parse_string
+
+    from helpers.book import reference_style
+    from helpers.data.bibliography import entries
+
+    assert reference_style.dated_keys(entries()) == {"kyivindependent2024oct", "kyivindependent2024nov"}
+    same_month = parse_string(
+        "@misc{a, author={{X}}, year={2024}, month=oct, title={A}}\\n"
+        "@misc{b, author={{X}}, year={2024}, month=oct, title={B}}\\n"
+        "@misc{c, author={{X}}, year={2023}, title={C}}\\n",
+        "bibtex",
+    )
+    with pytest.raises(ValueError, match=r"a, b share author \(X\) and year \(2024\)"):
+        reference_style.dated_keys(same_month.entries)

@@ -13,6 +13,8 @@
 * Repairs what axe-core finds in the extensions' HTML (``helpers.book.accessibility``).
 * Has pybtex look each plugin up once per run instead of once per citation
   (``helpers.book.bibtex_plugins``): seconds off every build.
+* Registers the citation style ``author_year_dated`` (``helpers.book.reference_style``): two
+  works by one author in one year are cited with their months.
 * In the PDF, every table breaks across pages and wraps within the page
   (``helpers.book.print_tables``), and the preamble loads no maths packages
   (``helpers.book.latex_preamble``): the book has no mathematics, and they cost seconds.
@@ -30,7 +32,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from helpers.book import accessibility, bibtex_plugins, icons, provenance
+from helpers.book import accessibility, bibtex_plugins, icons, provenance, reference_style
 from helpers.present.dates import day_first
 
 #: A page uses sphinx-design when an element carries one of its ``sd-`` classes.
@@ -111,6 +113,7 @@ def _trim_icons(app, exception) -> None:
 
 def setup(app):
     bibtex_plugins.remember_entry_points()
+    reference_style.register()
     app.setup_extension("helpers.book.glued_role")
     app.setup_extension("helpers.book.print_tables")
     app.setup_extension("helpers.book.latex_preamble")

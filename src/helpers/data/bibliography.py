@@ -49,7 +49,8 @@ def keys(directory: Path | None = None) -> frozenset[str]:
     return frozenset(entries(directory).keys())
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
+    """A BibTeX field as text: without braces, with a plain per cent sign."""
     return text.replace("{", "").replace("}", "").replace("\\%", "%")
 
 
@@ -58,13 +59,13 @@ def sources_table(directory: Path | None = None) -> pd.DataFrame:
     rows = []
     for key, entry in entries(directory).items():
         fields = entry.fields
-        author = " and ".join(_plain(str(p)) for p in entry.persons.get("author", []))
+        author = " and ".join(plain(str(p)) for p in entry.persons.get("author", []))
         rows.append(
             {
                 "source_key": key,
-                "producer": author or _plain(fields.get("howpublished", "")),
-                "title": _plain(fields.get("title", "")),
-                "year": _plain(fields.get("year", "")),
+                "producer": author or plain(fields.get("howpublished", "")),
+                "title": plain(fields.get("title", "")),
+                "year": plain(fields.get("year", "")),
                 "url": fields.get("url", ""),
             }
         )
