@@ -137,3 +137,24 @@ def test_the_bibliography_chapter_says_where_the_pdf_lists_the_sources(pdf_layou
     pages = [normalise(page) for page in pdf_layout_text.split("\f")]
     chapter = next(page for page in pages if re.search(r"CHAPTER \w+ BIBLIOGRAPHY", page))
     assert "listed at the end of this book" in chapter, chapter
+
+
+def test_a_figure_alone_on_its_page_stands_at_the_top(built_pdf, tmp_path):
+    """A figure LaTeX moves to a page of its own (the front page's chart) stood in the middle of
+    it, with a third of a page blank above; it starts where the text would."""
+    xml = tmp_path / "pages"
+    subprocess.run(["pdftohtml", "-xml", "-q", str(built_pdf), str(xml)], check=True, capture_output=True)
+    pages = re.findall(r"<page number=\"(\d+)\"[^>]*>(.*?)</page>", (tmp_path / "pages.xml").read_text(), re.S)
+    alone = []
+    for number, body in pages:
+        texts = [
+            (int(top), re.sub(r"<[^>]+>", "", text))
+            for top, text in re.findall(r'<text top="(\d+)"[^>]*>(.*?)</text>', body)
+        ]
+        images = [int(top) for top in re.findall(r'<image top="(\d+)"', body)]
+        caption = next((top for top, text in texts if re.match(r"Fig\. [\d.]+:", text)), None)
+        # nothing but the caption between the running header and the page number
+        if images and caption and all(top >= caption for top, _ in texts if 80 < top < 1150):
+            alone.append((number, min(images)))
+    assert alone, "no page with a figure alone (the front page's chart is one)"
+    assert all(top < 130 for _, top in alone), f"figures alone on a page, not at its top (page, top): {alone}"
