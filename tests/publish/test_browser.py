@@ -259,6 +259,36 @@ def test_the_ledger_tables_fit_the_text_column(browser, origin):
     assert not too_wide, f"tables wider than their column (column px, table px): {too_wide}"
 
 
+def test_the_ledger_reads_down_a_phone(browser, origin):
+    """On a 390 px phone each ledger row is a block that fits the screen, every value under its
+    column's name, and the tables keep their table semantics for screen readers. Before, the
+    tables scrolled sideways in their boxes, "computed from" and "sources" off the screen, and
+    their rows were tall with the wrapped text of those hidden columns (72,000 px for the page)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    keep_on_origin(context, origin)
+    page = context.new_page()
+    page.goto(f"{origin}/chapters/numbers.html", wait_until="load")
+    found = page.evaluate(
+        """() => [...document.querySelectorAll('table.ledger')].map(table => {
+            const names = [...table.querySelectorAll('thead th')].map(th => th.textContent.trim());
+            const cells = [...table.querySelectorAll('tbody td')];
+            return {
+                past_right: cells.filter(td => td.getBoundingClientRect().right > window.innerWidth + 1).length,
+                unlabelled: cells.filter((td, i) => !getComputedStyle(td, '::before').content
+                    .includes(names[i % names.length])).length,
+                roles: [table.getAttribute('role'), table.querySelector('tbody tr').getAttribute('role'),
+                        table.querySelector('tbody td').getAttribute('role'),
+                        table.querySelector('thead th').getAttribute('role')],
+            };
+        })"""
+    )
+    context.close()
+    assert len(found) >= 5, found
+    assert all(t["past_right"] == 0 for t in found), f"ledger cells past a 390 px screen: {found}"
+    assert all(t["unlabelled"] == 0 for t in found), f"ledger values without their column's name: {found}"
+    assert all(t["roles"] == ["table", "row", "cell", "columnheader"] for t in found), found
+
+
 def test_the_pdf_and_the_data_zip_are_published_beside_the_pages(built_html):
     import zipfile
 

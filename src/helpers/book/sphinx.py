@@ -10,7 +10,9 @@
   only on pages that use its components (none do today), and removes duplicate scripts from
   pages (sphinx-thebe injects its inline configuration twice under jupyter-book, which
   redeclares a ``const`` and logs an error in every reader's console).
-* Repairs what axe-core finds in the extensions' HTML (``helpers.book.accessibility``).
+* Repairs what axe-core finds in the extensions' HTML (``helpers.book.accessibility``), and
+  labels each ledger cell with its column's name so that the ledger reads down a phone
+  (``helpers.book.phone_tables``).
 * Has pybtex look each plugin up once per run instead of once per citation
   (``helpers.book.bibtex_plugins``): seconds off every build.
 * Registers the citation style ``author_year_dated`` (``helpers.book.reference_style``): two
@@ -32,7 +34,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from helpers.book import accessibility, bibtex_plugins, icons, provenance, reference_style
+from helpers.book import accessibility, bibtex_plugins, icons, phone_tables, provenance, reference_style
 from helpers.present.dates import day_first
 
 #: A page uses sphinx-design when an element carries one of its ``sd-`` classes.
@@ -103,7 +105,7 @@ def _page_assets(app, pagename, templatename, context, doctree) -> None:
 
 def _repair_body(app, pagename, templatename, context, doctree) -> None:
     if context.get("body"):
-        context["body"] = accessibility.repair_body(context["body"])
+        context["body"] = phone_tables.label_ledger_tables(accessibility.repair_body(context["body"]))
 
 
 def _trim_icons(app, exception) -> None:
