@@ -259,6 +259,29 @@ def test_the_ledger_tables_fit_the_text_column(browser, origin):
     assert not too_wide, f"tables wider than their column (column px, table px): {too_wide}"
 
 
+def test_one_search_box_at_any_width(browser, origin):
+    """pydata-sphinx-theme 0.17 puts a search field in a header bar that sphinx-book-theme leaves
+    empty, so a desktop page had two search fields, one above the other (the header's and the
+    sidebar's), and a blank band across the top of every page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    keep_on_origin(context, origin)
+    page = context.new_page()
+    page.goto(f"{origin}/index.html", wait_until="load")
+    shown = """() => [...document.querySelectorAll('button.search-button-field, button.search-button__button')]
+        .filter(b => { const r = b.getBoundingClientRect(); return r.width > 0 && r.height > 0; }).length"""
+    on_desktop = page.evaluate(shown)
+    header = page.evaluate(
+        "() => { const h = document.querySelector('header.bd-header'); "
+        "return h ? Math.round(h.getBoundingClientRect().height) : 0; }"
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(200)
+    on_a_phone = page.evaluate(shown)
+    context.close()
+    assert (on_desktop, on_a_phone) == (1, 1), f"search fields shown (desktop, phone): {(on_desktop, on_a_phone)}"
+    assert header == 0, f"an empty header bar {header} px tall across the top of the page"
+
+
 def test_the_ledger_reads_down_a_phone(browser, origin):
     """On a 390 px phone each ledger row is a block that fits the screen, every value under its
     column's name, and the tables keep their table semantics for screen readers. Before, the

@@ -46,12 +46,17 @@ DESIGN_CLASS = re.compile(r'class="[^"]*\bsd-')
 FOOTER_ITEMS = ["copyright.html", "last-updated.html", "extra-footer.html"]
 
 
-def _footer(app, config) -> None:
+def _theme_options(app, config) -> None:
     """Every page's footer shows the build (version, commit, date); the PDF's title page is dated
-    by the same build, written as the book writes dates (Sphinx's default read "Dec 06, 2026")."""
+    by the same build, written as the book writes dates (Sphinx's default read "Dec 06, 2026").
+
+    No header bar: sphinx-book-theme leaves the header's items empty (its sidebar has the search
+    field), but pydata-sphinx-theme 0.17 fills in a search field wherever ``navbar_persistent`` is
+    not set, which put a second search field in a band across the top of every desktop page."""
     options = dict(config.html_theme_options or {})
     options["extra_footer"] = f'<p class="book-provenance">{provenance.stamp()}</p>'
     options["footer_content_items"] = FOOTER_ITEMS
+    options.setdefault("navbar_persistent", [])
     config.html_theme_options = options
     config.today = day_first(dt.date.fromisoformat(provenance.build_date()))
 
@@ -119,7 +124,7 @@ def setup(app):
     app.setup_extension("helpers.book.glued_role")
     app.setup_extension("helpers.book.print_tables")
     app.setup_extension("helpers.book.latex_preamble")
-    app.connect("config-inited", _footer)
+    app.connect("config-inited", _theme_options)
     app.connect("html-page-context", _pdf_button, priority=600)  # after the theme adds its buttons
     app.connect("html-page-context", _page_assets, priority=900)  # after the themes add theirs
     app.connect("html-page-context", _repair_body)
