@@ -114,3 +114,12 @@ def test_the_data_tables_note_counts_the_rows_it_leaves_out():
     rows = [{"x": i, "y": i} for i in range(charts.DATA_TABLE_ROWS + 1)]
     spec = alt.Chart(pd.DataFrame(rows)).mark_point().encode(x="x:Q", y="y:Q").to_dict()
     assert "<p>1 more row is in the chapter\u2019s downloads.</p>" in charts.data_table(spec)
+
+
+def test_dates_a_chart_writes_itself_are_day_first():
+    """Vega-Lite's own date format wrote "Nov 20, 2024" in the descriptions screen readers read
+    for each mark (the hindsight band's, for one), where the book writes "20 November 2024"."""
+    band, _text = charts._hindsight_band(pd.Timestamp("2024-11-20"), pd.Timestamp("2025-01-31"), 300)
+    for spec in (charts._web_spec(band.to_dict()), charts._print_spec(band.to_dict())):
+        compiled = json.dumps(charts.vega_spec(spec))
+        assert "%b %d, %Y" not in compiled and "%-d %B %Y" in compiled

@@ -66,7 +66,7 @@ def test_comparison_table_formats_every_measurement():
     row = table.loc["A"]
     assert row["ISW, as reported"] == "about 465"
     assert row["ISW layers, net"] == "no data"
-    assert row["DeepState net"] == "-100"
+    assert row["DeepState net"] == "\u2212100"  # the minus sign, as in the charts
     assert row["DeepState regained by Ukraine"] == "500"
 
 

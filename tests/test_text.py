@@ -70,3 +70,16 @@ def test_tables_are_numbered_myst_tables_with_row_labels():
     markdown = docs.table(frame, "A caption.", "tbl-x").data
     assert markdown.startswith("```{table} A caption.\n:name: tbl-x")
     assert "|  | 2023 |" in markdown and "| ISW | 465 |" in markdown and "a\\|b" in markdown
+
+
+def test_negative_numbers_take_the_minus_sign_and_zero_has_none():
+    """A hyphen stood for minus ("net with grey zone -108") while the charts' tooltips write "−";
+    a change rounded to zero read "-0.00" in the negotiation chart's data table."""
+    from helpers.present import charts
+
+    assert text.fmt_int(-108) == "\u2212108" and text.fmt_int(-1234.4) == "\u22121,234"
+    assert text.fmt_number(-0.001, 2) == "0.00" and text.fmt_number(-5.25, 1) == "\u22125.2"
+    assert text.fmt_percent(-3.2) == "\u22123%" and text.fmt_percent(-0.2) == "0%"
+    assert text.fmt_int(0) == "0" and text.fmt_number(2.5, 1) == "2.5"
+    assert charts._cell_text(-0.001, ",.2f") == "0.00" and charts._cell_text(-3, ",") == "\u22123"
+    assert charts._cell_text(-185.0) == "\u2212185" and charts._cell_text(-0.004) == "0.00"

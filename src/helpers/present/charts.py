@@ -31,7 +31,7 @@ import pandas as pd
 
 from helpers.data.schemas import MAP_ORIENTATION_LAYERS
 from helpers.data.sourced import is_hindsight
-from helpers.present.text import fmt_date, hindsight_marked
+from helpers.present.text import fmt_date, hindsight_marked, signed
 
 WIDTH = 560  # the PDF's width; on the web a chart fills its container (see book_renderer)
 
@@ -179,6 +179,9 @@ TEXT_FITS = {
         "(month(datum.value) == 0 ? '%Y' : '%B') : '%-d %b')",
         "labelSeparation": 8,  # a tick label too close to the last one shown is left out
     },
+    # a date a chart writes by itself (a mark's description, which screen readers read; a
+    # tooltip without a format) as the prose does: "20 November 2024", not "Nov 20, 2024"
+    "timeFormat": "%-d %B %Y",
 }
 
 
@@ -308,8 +311,14 @@ _FIXED = re.compile(r"(,?)\.(\d+)f")
 
 
 def _cell_text(value, fmt: str | None = None) -> str:
-    """A value as the chart's tooltip shows it: in the tooltip's number format where it has one,
-    a midnight timestamp as its date."""
+    """A value as the chart's tooltip shows it: in the tooltip's number format where it has one
+    (with the minus sign, as d3's formats write it), a midnight timestamp as its date."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return signed(_written(value, fmt))
+    return _written(value, fmt)
+
+
+def _written(value, fmt: str | None) -> str:
     if isinstance(value, str):
         midnight = _MIDNIGHT.fullmatch(value)
         return midnight.group(1) if midnight else value

@@ -77,19 +77,31 @@ def _finite(value) -> float:
     return value
 
 
+#: The minus sign (U+2212), as the charts' number formats write it; a hyphen stood for it.
+MINUS = "\u2212"
+
+
+def signed(formatted: str) -> str:
+    """A formatted number with the minus sign for a negative one, and none for a value that
+    rounds to zero ("-0.00", from -0.001, is "0.00")."""
+    if formatted.startswith("-") and not re.search(r"[1-9]", formatted):
+        formatted = formatted[1:]
+    return MINUS + formatted[1:] if formatted.startswith("-") else formatted
+
+
 def fmt_int(value) -> str:
     """Whole number with thousands separators: 78329 -> '78,329' (rounds half to even)."""
-    return f"{round(_finite(value)):,}"
+    return signed(f"{round(_finite(value)):,}")
 
 
 def fmt_number(value, places: int = 1) -> str:
     """Fixed decimals with thousands separators: 5.806 -> '5.8'."""
-    return f"{_finite(value):,.{places}f}"
+    return signed(f"{_finite(value):,.{places}f}")
 
 
 def fmt_percent(value, places: int = 0) -> str:
     """A share given in percent (0-100): 42.1 -> '42%'."""
-    return f"{_finite(value):.{places}f}%"
+    return signed(f"{_finite(value):.{places}f}") + "%"
 
 
 def fmt_date(value) -> str:
