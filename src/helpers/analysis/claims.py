@@ -566,7 +566,7 @@ CONTEXT_FIELD_TABLES = {
 }
 
 #: The tables each check reads, besides the claim's own row and its figures (a test runs every
-#: committed claim and compares this with what its check reads).
+#: committed claim and compares what its check reads with :func:`reads_of`).
 CHECK_READS: dict[str, frozenset[str]] = {
     "kursk_area_on": frozenset({"deepstate_areas"}),
     "kursk_peak": frozenset({"deepstate_areas"}),
@@ -604,8 +604,11 @@ def reads_of(claim) -> Reads:
     figure_ids = set(CHECK_FIGURES.get(claim["check"], ()))
     if isinstance(claim["figure_id"], str):
         figure_ids |= {claim["figure_id"], *DIFFERENCE_OF.get(claim["figure_id"], ())}
-    looks_up_event = "events" in CHECK_READS[claim["check"]] and isinstance(claim["event_id"], str)
-    return Reads(CHECK_READS[claim["check"]], frozenset(figure_ids), claim["event_id"] if looks_up_event else None)
+    tables = CHECK_READS[claim["check"]]
+    if claim["check"] == "surge_gain" and SURGE_WINDOWS[claim["figure_id"]][1] is None:
+        tables = tables - {"isw_areas"}  # ISW's layers do not cover that window (see SURGE_WINDOWS)
+    looks_up_event = "events" in tables and isinstance(claim["event_id"], str)
+    return Reads(tables, frozenset(figure_ids), claim["event_id"] if looks_up_event else None)
 
 
 def verdict_of(audit: pd.DataFrame, claim_id: str, column: str = "verdict") -> str:
