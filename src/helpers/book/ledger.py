@@ -45,14 +45,13 @@ def _names(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
+def _name_of(call: ast.Call) -> str | None:
+    """The called function's name: ``f`` in ``f(...)`` and in ``module.f(...)``."""
+    return call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", None)
+
+
 def _calls(node: ast.AST, function: str) -> list[ast.Call]:
-    found = []
-    for n in ast.walk(node):
-        if isinstance(n, ast.Call):
-            name = n.func.id if isinstance(n.func, ast.Name) else getattr(n.func, "attr", None)
-            if name == function:
-                found.append(n)
-    return found
+    return [n for n in ast.walk(node) if isinstance(n, ast.Call) and _name_of(n) == function]
 
 
 def _literal_args(call: ast.Call) -> list[str]:
@@ -77,8 +76,7 @@ def _readers() -> tuple[dict[str, frozenset[str]], dict[str, dict[str, tuple[str
 
 
 def _called(node: ast.AST):
-    for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
-        yield call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", None)
+    return (_name_of(n) for n in ast.walk(node) if isinstance(n, ast.Call))
 
 
 def _tables_in(node: ast.AST) -> set[str]:
@@ -129,7 +127,7 @@ def _without_row_calls(node: ast.AST) -> ast.AST:
 
     class Strip(ast.NodeTransformer):
         def visit_Call(self, call: ast.Call) -> ast.AST:
-            name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", None)
+            name = _name_of(call)
             if (name == VERDICT_OF or name in ROW_ACCESSORS) and _literal_args(call):
                 return ast.Constant(None)
             return self.generic_visit(call)
