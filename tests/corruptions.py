@@ -335,6 +335,15 @@ WHOLE_DATA_CORRUPTIONS = [
         None,
         "well-formed BibTeX",
     ),
+    Corruption(
+        # the bibliography's sentence case printed "as ukraine's Kursk gamble", "The world factbook"
+        "title_capital_not_braced",
+        edit_file("references.bib", lambda text: text.replace("{Ukraine}'s {Kursk}", "Ukraine's {Kursk}", 1)),
+        "references.bib",
+        6,
+        "title",
+        "in braces",
+    ),
     Corruption("missing_bibliography", remove_file("references.bib"), "references.bib", None, None, "file exists"),
     Corruption("missing_datapackage", remove_file("datapackage.json"), "datapackage.json", None, None, "file exists"),
     Corruption(

@@ -6,6 +6,7 @@ validates here is one the book can cite.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,10 +20,35 @@ from helpers.paths import data_dir, display_path
 BIB_NAME = "references.bib"
 
 
+#: A title's braced groups ({Ukraine}, {World Factbook}), kept as they are written.
+_BRACED = re.compile(r"\{[^{}]*\}")
+#: What the rule says, in the message a bad title gets.
+TITLE_RULE = "capitals after a title's first word in braces, as {Ukraine}"
+
+
+def _title_issues(path: Path, entries) -> list[DataIssue]:
+    """Titles with a capital the bibliography would lose: its style sets titles in sentence case,
+    lowercasing every word after the first that is not in braces ("as ukraine's Kursk gamble",
+    "The world factbook")."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    issues = []
+    for key, entry in entries.items():
+        title = entry.fields.get("title", "")
+        plain_words = re.sub(r"\\[A-Za-z]+", " ", _BRACED.sub(" Braced ", title))  # and no LaTeX command (\S)
+        words = re.findall(r"[^\W\d_][\w'’-]*", plain_words)
+        lost = [w for w in words[1:] if w != "Braced" and w[0].isupper()]
+        if not lost:
+            continue
+        start = next((i for i, line in enumerate(lines) if re.search(rf"@\w+\{{{re.escape(key)},", line)), 0)
+        line = next((i for i in range(start, len(lines)) if re.match(r"\s*title\s*=", lines[i])), start)
+        issues.append(DataIssue(display_path(path), line + 1, "title", TITLE_RULE, ", ".join(lost)))
+    return issues
+
+
 @lru_cache(maxsize=8)
 def _entries(path: str, mtime_ns: int, size: int):
     try:
-        return parse_file(path, bib_format="bibtex").entries
+        entries = parse_file(path, bib_format="bibtex").entries
     except PybtexError as error:
         line = getattr(error, "lineno", None)
         message = getattr(error, "message", None) or str(error)
@@ -33,6 +59,11 @@ def _entries(path: str, mtime_ns: int, size: int):
         raise DataValidationError(
             [DataIssue(display_path(Path(path)), line, None, "well-formed BibTeX", message)], hint
         ) from None
+    issues = _title_issues(Path(path), entries)
+    if issues:
+        hint = "The bibliography sets titles in sentence case: brace each name, as {Ukraine} or {World Factbook}."
+        raise DataValidationError(issues, hint)
+    return entries
 
 
 def entries(directory: Path | None = None):
