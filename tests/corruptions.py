@@ -338,7 +338,7 @@ WHOLE_DATA_CORRUPTIONS = [
     Corruption(
         # the bibliography's sentence case printed "as ukraine's Kursk gamble", "The world factbook"
         "title_capital_not_braced",
-        edit_file("references.bib", lambda text: text.replace("{Ukraine}'s {Kursk}", "Ukraine's {Kursk}", 1)),
+        edit_file("references.bib", lambda text: text.replace("{Ukraine}\u2019s {Kursk}", "Ukraine\u2019s {Kursk}", 1)),
         "references.bib",
         6,
         "title",

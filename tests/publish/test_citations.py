@@ -37,3 +37,12 @@ def test_no_two_sources_are_cited_in_the_same_words(built_html):
     assert len(targets) > 10, targets  # the pages cite many sources
     shared = {shown: sorted(entries) for shown, entries in targets.items() if len(entries) > 1}
     assert not shared, f"one citation, several sources: {shared}"
+
+
+def test_the_bibliography_has_the_prose_s_apostrophes(built_html):
+    """Titles and notes came out with straight apostrophes ("Ukraine's Kursk gamble") on the
+    bibliography page and in every citation's tooltip, where the prose has curly ones."""
+    page = (built_html / "chapters" / "bibliography.html").read_text(encoding="utf-8")
+    entries = " ".join(_text(entry) for entry in re.findall(r'<div class="citation".*?</div>', page, re.S))
+    assert "Kursk gamble" in entries
+    assert not re.findall(r".{0,30}\w'\w.{0,10}", entries)
