@@ -19,9 +19,9 @@ GROUP = "sphinxcontrib.bibtex.style.referencing"
 
 
 def _author(entry) -> str:
-    from helpers.data.bibliography import plain
+    from helpers.data.bibliography import authors, plain
 
-    return plain(" and ".join(str(person) for person in entry.persons.get("author", [])) or entry.fields["title"])
+    return authors(entry) or plain(entry.fields["title"])
 
 
 def dated_keys(entries) -> frozenset[str]:

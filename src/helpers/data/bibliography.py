@@ -30,8 +30,7 @@ def _title_issues(path: Path, entries) -> list[DataIssue]:
     """Titles with a capital the bibliography would lose: its style sets titles in sentence case,
     lowercasing every word after the first that is not in braces ("as ukraine's Kursk gamble",
     "The world factbook")."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    issues = []
+    issues, lines = [], None
     for key, entry in entries.items():
         title = entry.fields.get("title", "")
         plain_words = re.sub(r"\\[A-Za-z]+", " ", _BRACED.sub(" Braced ", title))  # and no LaTeX command (\S)
@@ -39,6 +38,7 @@ def _title_issues(path: Path, entries) -> list[DataIssue]:
         lost = [w for w in words[1:] if w != "Braced" and w[0].isupper()]
         if not lost:
             continue
+        lines = lines or path.read_text(encoding="utf-8").splitlines()  # read again only to name the line
         start = next((i for i, line in enumerate(lines) if re.search(rf"@\w+\{{{re.escape(key)},", line)), 0)
         line = next((i for i in range(start, len(lines)) if re.match(r"\s*title\s*=", lines[i])), start)
         issues.append(DataIssue(display_path(path), line + 1, "title", TITLE_RULE, ", ".join(lost)))
@@ -85,12 +85,17 @@ def plain(text: str) -> str:
     return text.replace("{", "").replace("}", "").replace("\\%", "%")
 
 
+def authors(entry) -> str:
+    """An entry's authors as text ("BBC News", "Mediazona and BBC Russian"); empty if it has none."""
+    return " and ".join(plain(str(person)) for person in entry.persons.get("author", []))
+
+
 def sources_table(directory: Path | None = None) -> pd.DataFrame:
     """One row per bibliography entry: key, producer, title, year and address."""
     rows = []
     for key, entry in entries(directory).items():
         fields = entry.fields
-        author = " and ".join(plain(str(p)) for p in entry.persons.get("author", []))
+        author = authors(entry)
         rows.append(
             {
                 "source_key": key,

@@ -920,6 +920,7 @@ def claims_overview(audit: pd.DataFrame, *, cut) -> alt.LayerChart:
     long = []
     for _, row in rows.iterrows():
         label = f"{row['short']}: {row['stated']}"
+        high = 100 * row["high"] / row["stated value"] if pd.notna(row["high"]) else None  # None: a floor
         for name, column in (("Strict reading (held, or net)", "strict value"), ("Wide reading", "wide value")):
             if pd.isna(row[column]):
                 continue
@@ -929,12 +930,8 @@ def claims_overview(audit: pd.DataFrame, *, cut) -> alt.LayerChart:
                     "reading": hindsight_marked(name, row["data end"], cut),
                     "percent": 100 * row[column] / row["stated value"],
                     "low": 100 * row["low"] / row["stated value"],
-                    "high": 100 * row["high"] / row["stated value"] if pd.notna(row["high"]) else None,
-                    "up_to": (
-                        f"{100 * row['high'] / row['stated value']:.0f}"
-                        if pd.notna(row["high"])
-                        else "no upper limit (a floor)"
-                    ),
+                    "high": high,
+                    "up_to": f"{high:.0f}" if high is not None else "no upper limit (a floor)",
                     "verdict": row["verdict"],
                     "data": hindsight_marked(f"to {fmt_date(row['data end'])}", row["data end"], cut),
                 }
