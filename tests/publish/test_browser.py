@@ -312,6 +312,34 @@ def test_the_ledger_reads_down_a_phone(browser, origin):
     assert all(t["roles"] == ["table", "row", "cell", "columnheader"] for t in found), found
 
 
+def test_the_bibliography_is_looked_up_as_the_text_cites(browser, origin):
+    """The text cites by author and year ("BBC News, 2024") but the bibliography numbered its
+    entries "[1]" to "[19]", numbers no citation uses. No entry shows a number; each starts with
+    its author, its first line out to the left of the lines after it (a hanging indent)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    keep_on_origin(context, origin)
+    page = context.new_page()
+    page.goto(f"{origin}/chapters/bibliography.html", wait_until="load")
+    entries = page.evaluate(
+        """() => [...document.querySelectorAll('div.citation')].map(entry => {
+            const label = entry.querySelector('.label');
+            const shown = label && label.getBoundingClientRect().width > 0;
+            const text = entry.querySelector('p');
+            const range = document.createRange();
+            range.selectNodeContents(text);
+            const lines = [...range.getClientRects()].map(r => Math.round(r.left));
+            return {label: shown ? label.textContent : null, text: text.textContent.slice(0, 30),
+                    first: lines[0], rest: Math.min(...lines.slice(1))};
+        })"""
+    )
+    context.close()
+    assert len(entries) > 10, entries
+    assert not [e for e in entries if e["label"]], f"entries shown with a label: {entries[:3]}"
+    assert any(e["text"].startswith("BBC News. Russian gains") for e in entries), entries
+    wrapped = [e for e in entries if e["rest"] is not None and e["rest"] != float("inf")]
+    assert wrapped and all(e["first"] < e["rest"] for e in wrapped), f"no hanging indent: {wrapped[:3]}"
+
+
 def test_the_pdf_and_the_data_zip_are_published_beside_the_pages(built_html):
     import zipfile
 

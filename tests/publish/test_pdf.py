@@ -158,3 +158,16 @@ def test_a_figure_alone_on_its_page_stands_at_the_top(built_pdf, tmp_path):
             alone.append((number, min(images)))
     assert alone, "no page with a figure alone (the front page's chart is one)"
     assert all(top < 130 for _, top in alone), f"figures alone on a page, not at its top (page, top): {alone}"
+
+
+def test_the_bibliography_is_looked_up_as_the_text_cites(pdf_layout_text):
+    """The text cites by author and year ("[BBC News, 2024]") but the list at the end numbered its
+    entries "[1]" to "[19]", numbers no citation uses. Each entry starts with the words a
+    citation starts with, in alphabetical order, and has no number."""
+    pages = pdf_layout_text.split("\f")
+    start = max(i for i, page in enumerate(pages) if re.search(r"^\s*BIBLIOGRAPHY\s*$", page, re.M))
+    listing = "\n".join(pages[start:])
+    numbered = re.findall(r"^\s*\[\d+\].{0,40}", listing, re.M)
+    assert not numbered, f"numbered entries: {numbered[:3]}"
+    firsts = re.findall(r"^ {0,2}(\S.{0,30})", listing, re.M)
+    assert any(line.startswith("BBC News. Russian gains") for line in firsts), firsts
