@@ -344,6 +344,23 @@ WHOLE_DATA_CORRUPTIONS = [
         "title",
         "in braces",
     ),
+    Corruption(
+        # two works cited in the same words ("[The Kyiv Independent, October 2024]") stopped the
+        # build only in Sphinx, naming the keys but not the line
+        "same_author_same_month",
+        edit_file(
+            "references.bib",
+            lambda text: text.replace(
+                "  month        = nov,\n  howpublished = {The Kyiv Independent}",
+                "  month        = oct,\n  howpublished = {The Kyiv Independent}",
+                1,
+            ),
+        ),
+        "references.bib",
+        39,
+        "month",
+        "distinct months",
+    ),
     Corruption("missing_bibliography", remove_file("references.bib"), "references.bib", None, None, "file exists"),
     Corruption("missing_datapackage", remove_file("datapackage.json"), "datapackage.json", None, None, "file exists"),
     Corruption(

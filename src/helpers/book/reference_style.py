@@ -5,43 +5,26 @@ Kyiv Independent in 2024 were both "[The Kyiv Independent, 2024]", in the chapte
 ledger. This style, ``author_year_dated`` (``bibtex_reference_style`` in ``_config.yml``, registered
 by the book's Sphinx extension), cites such a work by month and year, as the bibliography dates it:
 "[The Kyiv Independent, October 2024]". Any other work keeps its year alone. Two works by one
-author in the same month stop the build, with their keys: the bibliography must tell them apart.
+author in the same month stop validation, at the line of the second one's month
+(``helpers.data.bibliography``): the bibliography must tell them apart.
 """
 
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
 from dataclasses import dataclass, fields
 
 NAME = "author_year_dated"
 GROUP = "sphinxcontrib.bibtex.style.referencing"
 
 
-def _author(entry) -> str:
-    from helpers.data.bibliography import authors, plain
-
-    return authors(entry) or plain(entry.fields["title"])
-
-
 def dated_keys(entries) -> frozenset[str]:
     """Keys of the works that share their author and year with another work of ``entries`` (a
-    bibliography's entries by key)."""
-    by_author_year: dict[tuple[str, str], list] = defaultdict(list)
-    for key, entry in entries.items():
-        by_author_year[_author(entry), entry.fields.get("year", "")].append((key, entry))
-    dated = set()
-    for (author, year), works in by_author_year.items():
-        if len(works) < 2:
-            continue
-        months = [entry.fields.get("month", "") for _, entry in works]
-        if "" in months or len(set(months)) < len(months):
-            keys = ", ".join(sorted(key for key, _ in works))
-            raise ValueError(
-                f"data/references.bib: {keys} share author ({author}) and year ({year}); give each a month"
-            )
-        dated |= {key for key, _ in works}
-    return frozenset(dated)
+    bibliography's entries by key). Validation (``helpers.data.bibliography``) has checked that
+    each of them has a month of its own."""
+    from helpers.data.bibliography import works_by_author_and_year
+
+    return frozenset(key for keys in works_by_author_and_year(entries).values() if len(keys) > 1 for key in keys)
 
 
 @functools.cache

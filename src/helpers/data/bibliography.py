@@ -7,6 +7,7 @@ validates here is one the book can cite.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,9 +40,50 @@ def _title_issues(path: Path, entries) -> list[DataIssue]:
         if not lost:
             continue
         lines = lines or path.read_text(encoding="utf-8").splitlines()  # read again only to name the line
-        start = next((i for i, line in enumerate(lines) if re.search(rf"@\w+\{{{re.escape(key)},", line)), 0)
-        line = next((i for i in range(start, len(lines)) if re.match(r"\s*title\s*=", lines[i])), start)
-        issues.append(DataIssue(display_path(path), line + 1, "title", TITLE_RULE, ", ".join(lost)))
+        issues.append(
+            DataIssue(display_path(path), _field_line(lines, key, "title"), "title", TITLE_RULE, ", ".join(lost))
+        )
+    return issues
+
+
+#: What the rule says, in the message a second work by one author in one month gets.
+MONTH_RULE = "works by one author in one year have distinct months"
+
+
+def works_by_author_and_year(entries) -> dict[tuple[str, str], list[str]]:
+    """Keys of ``entries`` grouped by the author and year a citation shows ("The Kyiv
+    Independent", "2024"): the text cites works that share them by month as well."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for key, entry in entries.items():
+        author = authors(entry) or plain(entry.fields.get("title", ""))
+        groups[author, entry.fields.get("year", "")].append(key)
+    return dict(groups)
+
+
+def _field_line(lines: list[str], key: str, field: str) -> int:
+    """The line (from 1) of ``field`` in entry ``key``, or of the entry's first line."""
+    start = next((i for i, line in enumerate(lines) if re.search(rf"@\w+\{{{re.escape(key)},", line)), 0)
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("@")), len(lines))
+    return next((i for i in range(start, end) if re.match(rf"\s*{field}\s*=", lines[i])), start) + 1
+
+
+def _month_issues(path: Path, entries) -> list[DataIssue]:
+    """Works by one author in one year without a month, or in a month another has: the text would
+    cite two sources in the same words ("[The Kyiv Independent, October 2024]")."""
+    issues, lines = [], None
+    for (author, year), keys in works_by_author_and_year(entries).items():
+        if len(keys) < 2:
+            continue
+        seen: dict[str, str] = {}
+        for key in keys:
+            month = entries[key].fields.get("month", "")
+            if month and month not in seen:
+                seen[month] = key
+                continue
+            lines = lines or path.read_text(encoding="utf-8").splitlines()  # read again only to name the line
+            other = ", ".join(k for k in keys if k != key)
+            value = f"{key}: month {month or 'missing'}, as {seen.get(month, other)} ({author}, {year})"
+            issues.append(DataIssue(display_path(path), _field_line(lines, key, "month"), "month", MONTH_RULE, value))
     return issues
 
 
@@ -62,6 +104,10 @@ def _entries(path: str, mtime_ns: int, size: int):
     issues = _title_issues(Path(path), entries)
     if issues:
         hint = "The bibliography sets titles in sentence case: brace each name, as {Ukraine} or {World Factbook}."
+        raise DataValidationError(issues, hint)
+    issues = _month_issues(Path(path), entries)
+    if issues:
+        hint = "The text cites such works by month and year: give each its own month (month = oct)."
         raise DataValidationError(issues, hint)
     return entries
 
