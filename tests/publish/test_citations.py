@@ -3,17 +3,13 @@
 
 from __future__ import annotations
 
-import html
 import re
 
 from conftest import PAGES
+from helpers.book.phone_tables import text_of
 
 CITATION = re.compile(r'<span class="bibtex-citation"[^>]*>(.*?)</span>', re.S)
 LINK = re.compile(r'<a class="reference internal" href="([^"#]*#[^"]+)"[^>]*>(.*?)</a>', re.S)
-
-
-def _text(markup: str) -> str:
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", markup))).strip()
 
 
 def citations_shown(page_html: str) -> list[tuple[str, str]]:
@@ -21,9 +17,9 @@ def citations_shown(page_html: str) -> list[tuple[str, str]]:
     2024" in brackets, or "Nenka [2024]" in a sentence (only the year is the link)."""
     found = []
     for citation in CITATION.findall(page_html):
-        author = _text(citation.split("[", 1)[0])
+        author = text_of(citation.split("[", 1)[0])
         for target, words in LINK.findall(citation):
-            words = _text(words)
+            words = text_of(words)
             shown = words if "," in words or not author else f"{author} [{words}]"
             found.append((shown, target.rsplit("/", 1)[-1]))
     return found
@@ -43,6 +39,6 @@ def test_the_bibliography_has_the_prose_s_apostrophes(built_html):
     """Titles and notes came out with straight apostrophes ("Ukraine's Kursk gamble") on the
     bibliography page and in every citation's tooltip, where the prose has curly ones."""
     page = (built_html / "chapters" / "bibliography.html").read_text(encoding="utf-8")
-    entries = " ".join(_text(entry) for entry in re.findall(r'<div class="citation".*?</div>', page, re.S))
+    entries = " ".join(text_of(entry) for entry in re.findall(r'<div class="citation".*?</div>', page, re.S))
     assert "Kursk gamble" in entries
     assert not re.findall(r".{0,30}\w'\w.{0,10}", entries)

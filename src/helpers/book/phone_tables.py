@@ -20,12 +20,14 @@ HEADER = re.compile(r'<th class="head">(.*?)</th>', re.S)
 ROW = re.compile(r"<tr\b([^>]*)>(.*?)</tr>", re.S)
 
 
-def _text(markup: str) -> str:
+def text_of(markup: str) -> str:
+    """The words of an HTML fragment, as a reader sees them: no tags, entities decoded, spaces
+    collapsed."""
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", markup))).strip()
 
 
 def _labelled(table: str) -> str:
-    names = [_text(name) for name in HEADER.findall(table)]
+    names = [text_of(name) for name in HEADER.findall(table)]
 
     def row(match: re.Match) -> str:
         cells = iter(names)
