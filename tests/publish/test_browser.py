@@ -15,6 +15,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import threading
 import time
@@ -257,6 +258,44 @@ def test_the_ledger_tables_fit_the_text_column(browser, origin):
     assert len(widths) >= 5, widths  # one table per chapter
     too_wide = [(column, table) for column, table in widths if table > column]
     assert not too_wide, f"tables wider than their column (column px, table px): {too_wide}"
+
+
+def test_identifiers_break_at_their_underscores(browser, origin):
+    """A figure id such as kursk_ua_claimed_settlements_aug_2024 could not break, so the reference
+    tables of Data and methods gave it half the text column (349 of 688 px) and squeezed the
+    quantity beside it to a word per line. Ids break after an underscore, keeping their text; a
+    date does not break ("2024-" above "08-31")."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    keep_on_origin(context, origin)
+    page = context.new_page()
+    page.goto(f"{origin}/chapters/data_and_methods.html", wait_until="load")
+    first_columns = page.evaluate(
+        """() => {
+            const lines = td => {  // the lines a cell's text is set on
+                const text = document.createTreeWalker(td, NodeFilter.SHOW_TEXT), tops = new Set();
+                while (text.nextNode()) {
+                    const range = document.createRange();
+                    range.selectNodeContents(text.currentNode);
+                    for (const box of range.getClientRects()) if (box.width > 0) tops.add(Math.round(box.top));
+                }
+                return tops.size;
+            };
+            const date = /^\\d{4}-\\d\\d-\\d\\d$/;
+            return [...document.querySelectorAll('article table')]
+                .filter(t => /_id$/.test(t.querySelector('thead th').textContent.trim()))
+                .map(t => [t.querySelector('thead th').textContent.trim(), t.parentElement.clientWidth,
+                           Math.round(t.querySelector('thead th').getBoundingClientRect().width),
+                           t.querySelector('tbody td').innerText.trim(),
+                           [...t.querySelectorAll('tbody td')].filter(td => date.test(td.innerText.trim()))
+                               .filter(td => lines(td) > 1).length]);
+        }"""
+    )
+    context.close()
+    assert len(first_columns) >= 4, first_columns  # three figure tables and the events
+    wide = [c for c in first_columns if c[2] > c[1] / 4]
+    assert not wide, f"id columns wider than a quarter of the text column (id, column px, id px): {wide}"
+    assert all(re.fullmatch(r"[a-z0-9_]+", c[3]) for c in first_columns), first_columns  # ids read whole
+    assert not [c for c in first_columns if c[4]], f"dates broken over two lines: {first_columns}"
 
 
 def test_one_search_box_at_any_width(browser, origin):

@@ -6,6 +6,8 @@ added to ``schemas.py`` appears here without anyone writing it down twice.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from helpers.data import schemas
@@ -173,10 +175,21 @@ def downloads(notebook: str | None = None):
     return Markdown("\n".join(lines))
 
 
+#: An identifier of the data (a figure id, an event id, a layer id): lower case, digits, underscores.
+_IDENTIFIER = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")
+#: A date as the tables under data/ write it.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _cell(value) -> str:
     text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
     if text.startswith(("https://", "http://")) and " " not in text:
         return f"<{text}>"  # a link: followed on screen, and breakable at "/" in the PDF
+    if _ISO_DATE.fullmatch(text):  # kept on one line on screen ("2024-" above "08-31" was hard to read)
+        return f'<span class="nowrap">{text}</span>'
+    if _IDENTIFIER.fullmatch(text):
+        # may break after an underscore on screen, as it does in the PDF; its text is unchanged
+        return text.replace("_", "_<wbr>")
     return text.replace("|", "\\|").replace("\n", " ")
 
 
