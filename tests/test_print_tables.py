@@ -85,3 +85,67 @@ def test_a_short_table_is_a_longtable_with_wrapping_columns_in_latex(tmp_path):
     tex = next((tmp_path / "out").glob("*.tex")).read_text(encoding="utf-8")
     assert r"\begin{longtable}" in tex and "tabulary" not in tex
     assert rf"\X{{{print_tables.MAX_WEIGHT + PAD}}}{{" in tex  # the claim column's given width, capped
+
+
+#: The figures in kursk.csv as Data and methods lists them (two rows): eight columns whose longest
+#: words overfill the printed line at the body's size.
+FIGURES = [
+    ["figure_id", "quantity", "value", "unit", "as of", "originator", "reported by", "source"],
+    [
+        "kursk_ua_claimed_settlements_aug_2024",
+        "Settlements in Kursk region Ukraine said it controlled",
+        "93",
+        "settlements",
+        "2024-08-31",
+        "Armed Forces of Ukraine (Gen. Syrskyi)",
+        "Market Research Telecast",
+        "marketresearchtelecast2024",
+    ],
+    [
+        "kursk_ua_peak_area_2024",
+        "Peak area of Kursk region held by Ukraine",
+        "about 1,376",
+        "km2",
+        "2024-08-31",
+        "Ukrainian General Staff source (via Reuters)",
+        "Nenka",
+        "nenka2024kursk",
+    ],
+]
+
+
+def test_a_table_too_wide_for_the_body_size_is_set_smaller_and_every_short_word_fits():
+    """The figure tables' words overfilled the line, every column was narrowed alike, and words
+    LaTeX cannot hyphenate ran into the next column ("Ukrainian", by 4.3 pt; "settlements_",
+    by 9.4 pt; 17 overfull boxes in the PDF). Such a table is set smaller, and the column whose
+    longest word is longest (a source key, which LaTeX hyphenates) gives up room first."""
+    size = print_tables.table_size(FIGURES)
+    assert size.command in (r"\small", r"\footnotesize"), size
+    weights = print_tables.column_weights(FIGURES, size.line, size.padding)
+    assert sum(weights) <= size.line + 1
+    needs = {
+        column: print_tables.width(word) + 1 + size.padding
+        for column, word in [(0, "settlements_"), (3, "settlements"), (4, "2024-08-31"), (5, "Ukrainian")]
+    }
+    short = {column: weights[column] for column, need in needs.items() if weights[column] < need}
+    assert not short, f"columns narrower than their longest word: {short} ({weights})"
+    assert weights[7] < print_tables.width("marketresearchtelecast2024") + 1 + size.padding
+
+
+def test_a_table_that_fits_keeps_the_body_size():
+    size = print_tables.table_size([["claim", "verdict"], [LONG, "consistent"]])
+    assert size.command == "" and size.line == print_tables.LINE_CHARS
+
+
+def test_a_smaller_table_is_set_in_a_group_in_latex(tmp_path):
+    (tmp_path / "conf.py").write_text("extensions = ['helpers.book.print_tables']\n", encoding="utf-8")
+    rows = "\n".join("   * - " + "\n     - ".join(row) for row in FIGURES)
+    (tmp_path / "index.rst").write_text(
+        f"Title\n=====\n\n.. list-table:: Figures\n   :header-rows: 1\n\n{rows}\n", encoding="utf-8"
+    )
+    app = Sphinx(tmp_path, tmp_path, tmp_path / "out", tmp_path / "doctrees", "latex", status=None, warning=None)
+    app.build()
+    tex = next((tmp_path / "out").glob("*.tex")).read_text(encoding="utf-8")
+    size = print_tables.table_size(FIGURES)
+    start = tex.index(rf"\begingroup{size.command}")
+    assert start < tex.index(r"\begin{longtable}") < tex.index(r"\end{longtable}") < tex.index(r"\endgroup", start)

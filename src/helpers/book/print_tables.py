@@ -9,13 +9,18 @@ So, in the LaTeX build only, every table becomes a ``longtable`` (it breaks acro
 repeats its header) with given column widths: those its source gives, or else widths in
 proportion to each column's mean text length, at least its longest word and its cell padding
 (a narrow column of numbers lost its header's last letters to the next column), and at most a
-share that leaves room for the others. The HTML pages are untouched: browsers size columns themselves.
+share that leaves room for the others. A table whose longest words alone overfill the line is set
+smaller (``\\small``, else ``\\footnotesize``), and if they still do, the columns with the longest
+words give up room first: LaTeX can hyphenate a long word, not a short one ("Ukrainian" ran into
+the next column). The HTML pages are untouched: browsers size columns themselves.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
+from dataclasses import dataclass
 
 from docutils import nodes
 
@@ -52,8 +57,10 @@ def words(cell: str) -> list[str]:
 
 
 def width(word: str) -> float:
-    """A word's width in units: a capital letter is about half as wide again as the unit."""
-    return len(word) + 0.5 * sum(char.isupper() for char in word)
+    """A word's width in units. The unit is 0.45 em; FreeSerif's capitals are 0.61 to 0.89 em
+    (reckoned 1.7 units: at 1.5, "DDTHH:MM+HH:MM" ran 5.3 pt into the next column) and its
+    digits 0.5 em (1.1 units)."""
+    return len(word) + 0.7 * sum(char.isupper() for char in word) + 0.1 * sum(char.isdigit() for char in word)
 
 
 #: What a cell needs besides its text: LaTeX pads each side by ``\tabcolsep`` (12 pt in all,
@@ -61,7 +68,57 @@ def width(word: str) -> float:
 PADDING = 3
 
 
-def column_weights(rows: list[list[str]]) -> list[int]:
+@dataclass(frozen=True)
+class Size:
+    """A size to set a table in: its LaTeX command, and the line and a cell's padding measured in
+    characters of that size."""
+
+    command: str
+    line: float
+    padding: float
+
+
+#: The body's size (10 pt), then ``\\small`` (9 pt) and ``\\footnotesize`` (8 pt).
+SIZES = tuple(
+    Size(command, LINE_CHARS * 10 / points, PADDING * 10 / points)
+    for command, points in (("", 10), (r"\small", 9), (r"\footnotesize", 8))
+)
+
+
+def _columns(rows: list[list[str]], padding: float) -> tuple[list[float], list[float], list[bool]]:
+    """Each column's need (its longest word and padding), want (its mean text, capped, and
+    padding, at least the need) and whether its longest word is a number or a date."""
+    needs, wants, numeric = [], [], []
+    for cells in zip(*rows, strict=True):
+        mean = statistics.fmean(len(cell) for cell in cells)
+        longest = max((word for cell in cells for word in words(cell)), key=width, default="")
+        numeric.append(bool(DIGITS.fullmatch(longest)))  # a number or a date: cannot be hyphenated
+        need = max(MIN_WEIGHT, width(longest) + 1) + padding
+        needs.append(need)
+        wants.append(max(need, min(mean, MAX_WEIGHT) + padding))
+    return needs, wants, numeric
+
+
+def table_size(rows: list[list[str]]) -> Size:
+    """The largest of :data:`SIZES` at which the columns' longest words fit the line (else the
+    smallest)."""
+    for size in SIZES:
+        if sum(_columns(rows, size.padding)[0]) <= size.line:
+            return size
+    return SIZES[-1]
+
+
+def _level(needs: list[float], room: float) -> float:
+    """The width ``w`` at which the needs, each cut to at most ``w``, fill ``room``."""
+    left = sorted(needs)
+    for i, need in enumerate(left):
+        if need * (len(left) - i) > room:
+            return room / (len(left) - i)
+        room -= need
+    return max(needs, default=0.0)
+
+
+def column_weights(rows: list[list[str]], line: float = LINE_CHARS, padding: float = PADDING) -> list[int]:
     """Widths for columns of text, in characters of the line: each column's mean cell length
     (capped), and never less than its longest word.
 
@@ -70,25 +127,24 @@ def column_weights(rows: list[list[str]]) -> list[int]:
     longest word (a word wider than its column runs into the next one), and the rest of the line
     goes to the columns that want more, in proportion to how much more.
     """
-    needs, wants, numeric = [], [], []
-    for cells in zip(*rows, strict=True):
-        mean = statistics.fmean(len(cell) for cell in cells)
-        longest = max((word for cell in cells for word in words(cell)), key=width, default="")
-        numeric.append(bool(DIGITS.fullmatch(longest)))  # a number or a date: cannot be hyphenated
-        need = max(MIN_WEIGHT, width(longest) + 1) + PADDING
-        needs.append(need)
-        wants.append(max(need, min(mean, MAX_WEIGHT) + PADDING))
-    if sum(wants) <= LINE_CHARS:
+    needs, wants, numeric = _columns(rows, padding)
+    if sum(wants) <= line:
         return [round(want) for want in wants]
-    if sum(needs) >= LINE_CHARS:
+    if sum(needs) >= line:
         # the longest words alone overfill the line: columns of numbers and dates keep their
-        # room (LaTeX cannot hyphenate them); the others share the rest in proportion, and
-        # LaTeX hyphenates their longer words
-        firm = sum(need for need, number in zip(needs, numeric, strict=True) if number)
-        soft = sum(needs) - firm
-        scale = max(LINE_CHARS - firm, 0) / soft if soft else 1
-        return [round(need if number else need * scale) for need, number in zip(needs, numeric, strict=True)]
-    spare = LINE_CHARS - sum(needs)
+        # room (LaTeX cannot hyphenate them); of the others, those with the longest words give
+        # up room first, down to a common width, and LaTeX hyphenates those words
+        firm = sum(math.ceil(need) for need, number in zip(needs, numeric, strict=True) if number)
+        soft = [need for need, number in zip(needs, numeric, strict=True) if not number]
+        level = _level(soft, line - firm)
+        kept = [need <= level for need in soft]
+        cut = kept.count(False)
+        share = (line - firm - sum(math.ceil(need) for need, keep in zip(soft, kept, strict=True) if keep)) / max(
+            cut, 1
+        )
+        shares = iter(math.ceil(need) if keep else max(int(share), 1) for need, keep in zip(soft, kept, strict=True))
+        return [math.ceil(need) if number else next(shares) for need, number in zip(needs, numeric, strict=True)]
+    spare = line - sum(needs)
     extra = [want - need for want, need in zip(wants, needs, strict=True)]
     return [int(need + spare * more / sum(extra)) for need, more in zip(needs, extra, strict=True)]
 
@@ -106,7 +162,7 @@ def breakable(app, doctree, docname) -> None:
     """In the LaTeX build, every table a page-breaking ``longtable`` with given column widths."""
     if app.builder.format != "latex":
         return
-    for table in doctree.findall(nodes.table):
+    for table in list(doctree.findall(nodes.table)):
         classes = table["classes"]
         if "longtable" not in classes:
             classes.append("longtable")
@@ -116,12 +172,18 @@ def breakable(app, doctree, docname) -> None:
         if tgroup is None:
             continue
         colspecs = [child for child in tgroup.children if isinstance(child, nodes.colspec)]
-        weights = column_weights(_rows(tgroup))
+        rows = _rows(tgroup)
+        size = table_size(rows)
+        weights = column_weights(rows, size.line, size.padding)
         if len(weights) != len(colspecs):
             continue
         for colspec, weight in zip(colspecs, weights, strict=True):
             colspec["colwidth"] = weight
         table["classes"] = [c for c in classes if c != "colwidths-auto"] + ["colwidths-given"]
+        if size.command:
+            at = table.parent.index(table)
+            table.parent.insert(at + 1, nodes.raw("", "\n\\endgroup\n", format="latex"))
+            table.parent.insert(at, nodes.raw("", f"\n\\begingroup{size.command}\n", format="latex"))
 
 
 def setup(app):
