@@ -93,3 +93,18 @@ def test_an_edit_in_the_text_file_reaches_the_notebook(tmp_path: Path):
     synced = nbformat.read(path, as_version=4)
     assert synced.cells[0].source == "# A page\n\nSome {eval}`glued.answer` km²."
     assert synced.cells[1].outputs, "syncing the text keeps the notebook's outputs"
+
+
+def test_make_notebooks_runs_its_kernels_over_ipc_not_tcp(tmp_path, capfd):
+    """`make notebooks` started its kernels on TCP ports, each warning 'Kernel is running over
+    TCP without encryption'; the build's own executions use IPC sockets (helpers.book.execute),
+    for that reason and because a port picked free can be taken before the kernel binds it."""
+    import nbformat
+
+    from helpers.book import notebooks
+
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")]), path)
+    notebooks.execute(str(path))
+    assert nbformat.read(path, as_version=4).cells[0].outputs[0]["text"] == "42\n"
+    assert "over TCP" not in capfd.readouterr().err

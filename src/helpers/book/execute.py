@@ -25,6 +25,7 @@ while notebooks execute cancels every execution, shuts its kernel down and ends 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import hashlib
 import json
@@ -261,27 +262,38 @@ async def _run(job: Job, env: dict[str, str], deps_log: Path, timeout: int, runn
     """
     import nbformat
     from nbclient import NotebookClient
-    from traitlets.config import Config
 
     notebook = job.notebook
     notebook.cells.append(nbformat.v4.new_code_cell(RECORD_IMPORTS))
+    with ipc_kernel_config() as config:
+        client = NotebookClient(
+            notebook,
+            config=config,
+            timeout=timeout,
+            kernel_name="python3",
+            allow_errors=False,
+            resources={"metadata": {"path": str(job.stage_path.parent)}},
+        )
+        deps_log.write_text("", encoding="utf-8")
+        running.add(client)
+        try:
+            await client.async_execute(env={**env, "BOOK_DEPS_FILE": str(deps_log)})
+        finally:
+            running.discard(client)
+            notebook.cells.pop()
+
+
+@contextlib.contextmanager
+def ipc_kernel_config():
+    """nbclient configuration for a kernel that talks over IPC sockets in a folder of its own
+    (removed afterwards), for the reasons :func:`_run` gives; ``make notebooks`` uses it
+    too. The kernel manager nbclient creates (and so shuts down after the run) takes it."""
+    from traitlets.config import Config
+
     sockets = Path(tempfile.mkdtemp(prefix="book-kernel-"))
-    client = NotebookClient(
-        notebook,
-        # the kernel manager nbclient creates (and so shuts down after the run) takes this
-        config=Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}}),
-        timeout=timeout,
-        kernel_name="python3",
-        allow_errors=False,
-        resources={"metadata": {"path": str(job.stage_path.parent)}},
-    )
-    deps_log.write_text("", encoding="utf-8")
-    running.add(client)
     try:
-        await client.async_execute(env={**env, "BOOK_DEPS_FILE": str(deps_log)})
+        yield Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}})
     finally:
-        running.discard(client)
-        notebook.cells.pop()
         shutil.rmtree(sockets, ignore_errors=True)
 
 

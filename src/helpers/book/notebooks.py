@@ -27,6 +27,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from helpers.book.execute import ipc_kernel_config
+
 #: The paired text file's name ends so: chapters/surge.ipynb -> chapters/surge.myst.md.
 TEXT_SUFFIX = ".myst.md"
 #: jupytext's pairing, stored in each notebook's metadata (JupyterLab keeps the pair in step on save).
@@ -76,10 +78,15 @@ def tidy(path: str) -> None:
 def execute(path: str, timeout: int = 300) -> None:
     sync_from_text(path)
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(Path(path).parent)}}
-    )
-    client.execute()
+    with ipc_kernel_config() as config:
+        client = NotebookClient(
+            notebook,
+            config=config,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(Path(path).parent)}},
+        )
+        client.execute()
     nbformat.write(notebook, path)
     tidy(path)
 
