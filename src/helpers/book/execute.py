@@ -261,19 +261,10 @@ async def _run(job: Job, env: dict[str, str], deps_log: Path, timeout: int, runn
     107 bytes, which the build's work folder can exceed.
     """
     import nbformat
-    from nbclient import NotebookClient
 
     notebook = job.notebook
     notebook.cells.append(nbformat.v4.new_code_cell(RECORD_IMPORTS))
-    with ipc_kernel_config() as config:
-        client = NotebookClient(
-            notebook,
-            config=config,
-            timeout=timeout,
-            kernel_name="python3",
-            allow_errors=False,
-            resources={"metadata": {"path": str(job.stage_path.parent)}},
-        )
+    with ipc_client(notebook, job.stage_path.parent, timeout) as client:
         deps_log.write_text("", encoding="utf-8")
         running.add(client)
         try:
@@ -284,15 +275,24 @@ async def _run(job: Job, env: dict[str, str], deps_log: Path, timeout: int, runn
 
 
 @contextlib.contextmanager
-def ipc_kernel_config():
-    """nbclient configuration for a kernel that talks over IPC sockets in a folder of its own
-    (removed afterwards), for the reasons :func:`_run` gives; ``make notebooks`` uses it
-    too. The kernel manager nbclient creates (and so shuts down after the run) takes it."""
+def ipc_client(notebook, folder: Path, timeout: int):
+    """An nbclient client that runs ``notebook`` in ``folder``, stopping at the first error, its
+    kernel talking over IPC sockets in a folder of its own (removed afterwards), for the reasons
+    :func:`_run` gives; ``make notebooks`` uses it too. The kernel manager nbclient creates (and
+    so shuts down after the run) takes the sockets' configuration."""
+    from nbclient import NotebookClient
     from traitlets.config import Config
 
     sockets = Path(tempfile.mkdtemp(prefix="book-kernel-"))
     try:
-        yield Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}})
+        yield NotebookClient(
+            notebook,
+            config=Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}}),
+            timeout=timeout,
+            kernel_name="python3",
+            allow_errors=False,
+            resources={"metadata": {"path": str(folder)}},
+        )
     finally:
         shutil.rmtree(sockets, ignore_errors=True)
 

@@ -25,9 +25,8 @@ import sys
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
-from helpers.book.execute import ipc_kernel_config
+from helpers.book.execute import ipc_client
 
 #: The paired text file's name ends so: chapters/surge.ipynb -> chapters/surge.myst.md.
 TEXT_SUFFIX = ".myst.md"
@@ -78,14 +77,7 @@ def tidy(path: str) -> None:
 def execute(path: str, timeout: int = 300) -> None:
     sync_from_text(path)
     notebook = nbformat.read(path, as_version=4)
-    with ipc_kernel_config() as config:
-        client = NotebookClient(
-            notebook,
-            config=config,
-            timeout=timeout,
-            kernel_name="python3",
-            resources={"metadata": {"path": str(Path(path).parent)}},
-        )
+    with ipc_client(notebook, Path(path).parent, timeout) as client:
         client.execute()
     nbformat.write(notebook, path)
     tidy(path)
