@@ -138,11 +138,9 @@ def column_weights(rows: list[list[str]], line: float = LINE_CHARS, padding: flo
         soft = [need for need, number in zip(needs, numeric, strict=True) if not number]
         level = _level(soft, line - firm)
         kept = [need <= level for need in soft]
-        cut = kept.count(False)
-        share = (line - firm - sum(math.ceil(need) for need, keep in zip(soft, kept, strict=True) if keep)) / max(
-            cut, 1
-        )
-        shares = iter(math.ceil(need) if keep else max(int(share), 1) for need, keep in zip(soft, kept, strict=True))
+        kept_room = sum(math.ceil(need) for need, keep in zip(soft, kept, strict=True) if keep)
+        share = max(int((line - firm - kept_room) / max(kept.count(False), 1)), 1)
+        shares = iter(math.ceil(need) if keep else share for need, keep in zip(soft, kept, strict=True))
         return [math.ceil(need) if number else next(shares) for need, number in zip(needs, numeric, strict=True)]
     spare = line - sum(needs)
     extra = [want - need for want, need in zip(wants, needs, strict=True)]
