@@ -12,7 +12,8 @@ proportion to each column's mean text length, at least its longest word and its 
 share that leaves room for the others. A table whose longest words alone overfill the line is set
 smaller (``\\small``, else ``\\footnotesize``), and if they still do, the columns with the longest
 words give up room first: LaTeX can hyphenate a long word, not a short one ("Ukrainian" ran into
-the next column). The HTML pages are untouched: browsers size columns themselves.
+the next column). A source key in a table may break around its year (``nenka2024kursk`` ran past
+the table's edge). The HTML pages are untouched: browsers size columns themselves.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ WORD = re.compile(r"[^\s_-]+[_-]?|[_-]")
 LINK_PART = re.compile(r"[^/.-]+[/.-]?|[/.-]")
 LINK_PIECE = 12
 DIGITS = re.compile(r"[\d.,:-]+")
+#: A source key (``nenka2024kursk``): in a table LaTeX may break it before and after its year
+#: (:func:`_key_breaks`), where it has no other break point.
+KEY = re.compile(r"\b([a-z]{2,})(\d{4})([a-z]*)\b")
 
 
 def words(cell: str) -> list[str]:
@@ -51,6 +55,8 @@ def words(cell: str) -> list[str]:
                 found.extend(part[i : i + LINK_PIECE] for i in range(0, len(part), LINK_PIECE))
         elif DIGITS.fullmatch(token):
             found.append(token)
+        elif KEY.fullmatch(token):
+            found.extend(part for part in KEY.fullmatch(token).groups() if part)
         else:
             found.extend(WORD.findall(token))
     return found
@@ -156,11 +162,29 @@ def _rows(tgroup: nodes.tgroup) -> list[list[str]]:
     return [r for r in rows if len(r) == columns]  # rows with spanning cells do not vote
 
 
+def _key_breaks(table: nodes.table) -> None:
+    """Let LaTeX break each source key in ``table``'s text before and after its year."""
+    for text in list(table.findall(nodes.Text)):
+        if not isinstance(text.parent, nodes.paragraph) or not KEY.search(text):
+            continue
+        pieces, at = [], 0
+        for match in KEY.finditer(text):
+            pieces.append(nodes.Text(text[at : match.start()]))
+            for i, part in enumerate(part for part in match.groups() if part):
+                if i:
+                    pieces.append(nodes.raw("", r"\allowbreak{}", format="latex"))
+                pieces.append(nodes.Text(part))
+            at = match.end()
+        pieces.append(nodes.Text(text[at:]))
+        text.parent.replace(text, [piece for piece in pieces if not isinstance(piece, nodes.Text) or str(piece)])
+
+
 def breakable(app, doctree, docname) -> None:
     """In the LaTeX build, every table a page-breaking ``longtable`` with given column widths."""
     if app.builder.format != "latex":
         return
     for table in list(doctree.findall(nodes.table)):
+        _key_breaks(table)
         classes = table["classes"]
         if "longtable" not in classes:
             classes.append("longtable")
