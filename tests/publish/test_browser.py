@@ -185,6 +185,15 @@ def browser():
         instance.close()
 
 
+def _loaded(browser, origin, page_name: str, width: int = 1280, height: int = 900):
+    """A new browser context kept on the book's origin, with ``page_name`` loaded in it."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    keep_on_origin(context, origin)
+    page = context.new_page()
+    page.goto(f"{origin}/{page_name}.html", wait_until="load")
+    return context, page
+
+
 @pytest.mark.parametrize("page_name", PAGES)
 def test_page_renders_offline(browser, origin, page_name):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -246,10 +255,7 @@ def test_the_ledger_tables_fit_the_text_column(browser, origin):
     """Each ledger table fits the text column on a desktop screen, so its sources column is in
     view without scrolling the table sideways (long table and key names once held it open to
     up to 986 px in a 688 px column)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    keep_on_origin(context, origin)
-    page = context.new_page()
-    page.goto(f"{origin}/chapters/numbers.html", wait_until="load")
+    context, page = _loaded(browser, origin, "chapters/numbers")
     widths = page.evaluate(
         "() => Array.from(document.querySelectorAll('article table')).map("
         "t => [t.parentElement.clientWidth, t.offsetWidth])"
@@ -265,10 +271,7 @@ def test_identifiers_break_at_their_underscores(browser, origin):
     tables of Data and methods gave it half the text column (349 of 688 px) and squeezed the
     quantity beside it to a word per line. Ids break after an underscore, keeping their text; a
     date does not break ("2024-" above "08-31")."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    keep_on_origin(context, origin)
-    page = context.new_page()
-    page.goto(f"{origin}/chapters/data_and_methods.html", wait_until="load")
+    context, page = _loaded(browser, origin, "chapters/data_and_methods")
     first_columns = page.evaluate(
         """() => {
             const lines = td => {  // the lines a cell's text is set on
@@ -302,10 +305,7 @@ def test_one_search_box_at_any_width(browser, origin):
     """pydata-sphinx-theme 0.17 puts a search field in a header bar that sphinx-book-theme leaves
     empty, so a desktop page had two search fields, one above the other (the header's and the
     sidebar's), and a blank band across the top of every page."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    keep_on_origin(context, origin)
-    page = context.new_page()
-    page.goto(f"{origin}/index.html", wait_until="load")
+    context, page = _loaded(browser, origin, "index")
     shown = """() => [...document.querySelectorAll('button.search-button-field, button.search-button__button')]
         .filter(b => { const r = b.getBoundingClientRect(); return r.width > 0 && r.height > 0; }).length"""
     on_desktop = page.evaluate(shown)
@@ -326,10 +326,7 @@ def test_the_ledger_reads_down_a_phone(browser, origin):
     column's name, and the tables keep their table semantics for screen readers. Before, the
     tables scrolled sideways in their boxes, "computed from" and "sources" off the screen, and
     their rows were tall with the wrapped text of those hidden columns (72,000 px for the page)."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    keep_on_origin(context, origin)
-    page = context.new_page()
-    page.goto(f"{origin}/chapters/numbers.html", wait_until="load")
+    context, page = _loaded(browser, origin, "chapters/numbers", 390, 844)
     found = page.evaluate(
         """() => [...document.querySelectorAll('table.ledger')].map(table => {
             const names = [...table.querySelectorAll('thead th')].map(th => th.textContent.trim());
@@ -355,10 +352,7 @@ def test_the_bibliography_is_looked_up_as_the_text_cites(browser, origin):
     """The text cites by author and year ("BBC News, 2024") but the bibliography numbered its
     entries "[1]" to "[19]", numbers no citation uses. No entry shows a number; each starts with
     its author, its first line out to the left of the lines after it (a hanging indent)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    keep_on_origin(context, origin)
-    page = context.new_page()
-    page.goto(f"{origin}/chapters/bibliography.html", wait_until="load")
+    context, page = _loaded(browser, origin, "chapters/bibliography")
     entries = page.evaluate(
         """() => [...document.querySelectorAll('div.citation')].map(entry => {
             const label = entry.querySelector('.label');

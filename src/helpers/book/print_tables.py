@@ -55,8 +55,8 @@ def words(cell: str) -> list[str]:
                 found.extend(part[i : i + LINK_PIECE] for i in range(0, len(part), LINK_PIECE))
         elif DIGITS.fullmatch(token):
             found.append(token)
-        elif KEY.fullmatch(token):
-            found.extend(part for part in KEY.fullmatch(token).groups() if part)
+        elif key := KEY.fullmatch(token):
+            found.extend(part for part in key.groups() if part)
         else:
             found.extend(WORD.findall(token))
     return found
