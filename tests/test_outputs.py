@@ -46,3 +46,38 @@ def test_a_gated_run_stopped_before_go_builds_nothing(tmp_path: Path):
     assert run.wait() != 0
     assert not any("Running Sphinx" in line for line in run.lines)
     assert not (tmp_path / "out").exists()
+
+
+class _Writes:
+    """A stdout that records each write call."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.calls.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_a_run_writes_each_line_whole(monkeypatch):
+    """The PDF's Sphinx command, written by its run's thread, landed between "[execute] executing
+    chapters/how_to_cite" and its newline, written by the main thread: print() writes a line and
+    its end in two calls. Every line of the build's output is now one write."""
+    import sys
+    from types import SimpleNamespace
+
+    from helpers.book import console
+
+    stdout = _Writes()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    outputs.Run._say(SimpleNamespace(lines=[], fmt="pdf"), "$ sphinx-build")
+    outputs.Run._say(SimpleNamespace(lines=[], fmt="pdf"), "a line that ends itself\n")
+    console.say("[execute] executing chapters/how_to_cite")
+    assert stdout.calls == [
+        "[pdf] $ sphinx-build\n",
+        "[pdf] a line that ends itself\n",
+        "[execute] executing chapters/how_to_cite\n",
+    ]

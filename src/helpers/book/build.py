@@ -44,7 +44,7 @@ from pathlib import Path
 import yaml
 
 from helpers import toc
-from helpers.book import execute, outputs, provenance, publish
+from helpers.book import console, execute, outputs, provenance, publish
 from helpers.paths import PROJECT_ROOT, data_dir
 
 PACKAGE = Path(__file__).resolve().parents[1]  # the helpers package
@@ -177,7 +177,7 @@ def _validate(cache_dir: Path, inputs: dict[str, str]) -> None:
     key = key_of(relevant)
     record = cache_dir / "validated"
     if record.exists() and record.read_text(encoding="utf-8").strip() == key:
-        print("[validate] the data, the contract and the libraries are as last validated: not validated again")
+        console.say("[validate] the data, the contract and the libraries are as last validated: not validated again")
         return
     from helpers.data import validate  # pandas and pandera: a second to import, so only when needed
 
@@ -355,11 +355,9 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
     reused = None if fresh else _reusable_release(build_dir, base, content_key)
     stored_latex = reused / "latex" if reused is not None and (reused / "latex" / "book.tex").is_file() else None
     if reused is not None:
-        print(f"[html] built from exactly these inputs already ({reused.name}): reusing it", flush=True)
+        console.say(f"[html] built from exactly these inputs already ({reused.name}): reusing it")
     if stored_latex is not None and "pdf" in formats:
-        print(
-            f"[pdf] LaTeX sources written from exactly these inputs already ({reused.name}): compiling them", flush=True
-        )
+        console.say(f"[pdf] LaTeX sources written from exactly these inputs already ({reused.name}): compiling them")
     runs: list[outputs.Run] = []
     extras: list[outputs.Run] = []
 
@@ -391,7 +389,7 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
         for job in jobs:
             job.stage_path.parent.mkdir(parents=True, exist_ok=True)
             job.stage_path.write_bytes(executed[job.page.docname])
-        print(f"[execute] done in {time.monotonic() - started:.1f} s", flush=True)
+        console.say(f"[execute] done in {time.monotonic() - started:.1f} s")
         clock.mark("execute")
         start_sphinx()  # a no-op: the execution started them once every notebook had a core
         for run in [*runs, *extras]:
@@ -419,10 +417,9 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
         if latex_code == 0 and (extra.result / "book.tex").is_file():
             latex = extra.result
         else:
-            print(
+            console.say(
                 "[latex] the PDF's LaTeX sources did not build cleanly (not needed for this preview; "
-                "`make book` will build them again and stop on what failed)",
-                flush=True,
+                "`make book` will build them again and stop on what failed)"
             )
     if reused is not None:
         html = work / "html-reused"
@@ -449,7 +446,7 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
     cache.prune({trace.result for job in jobs if (trace := cache.trace(job.page.docname))})
     shutil.rmtree(work, ignore_errors=True)
     clock.mark("publish")
-    print(clock.line(), flush=True)
+    console.say(clock.line())
     where = "published" if base == build_dir else "built a preview (not published: `make book` publishes)"
     return f"{where} release {release.name}: {base / 'html' / 'index.html'}" + (
         f" and {base / 'pdf' / 'book.pdf'}" if pdf else ""
@@ -484,7 +481,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with Lock(root / "_build" / ".lock"):
             try:
-                print(run(root, formats, shlex.split(args.jb_flags), args.fresh, args.workers), flush=True)
+                console.say(run(root, formats, shlex.split(args.jb_flags), args.fresh, args.workers))
                 return 0
             except BuildFailed as error:
                 print(

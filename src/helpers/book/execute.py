@@ -38,7 +38,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.book import glued_values
+from helpers.book import console, glued_values
 from helpers.paths import COLUMNS_PART
 from helpers.toc import Page
 
@@ -382,7 +382,7 @@ def execute(
     (to execute, or found reusable): from then on fewer kernels than cores run, and the build
     starts Sphinx on what they leave idle.
     """
-    log = log or (lambda message: print(message, flush=True))
+    log = log or console.say
     results: dict[str, bytes] = {}
     failures: list[str] = []
     stopped: list[int] = []  # the signal that stopped the build, if one did

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from helpers.book import jupyter_book_cli
+from helpers.book import console, jupyter_book_cli
 
 #: Read by latexmk after Sphinx's own latexmkrc. xdvipdfmx compresses at level 6 instead of 9:
 #: about a second less for the book's 116 pages, for a PDF about 3% larger.
@@ -83,7 +83,7 @@ class Run:
 
     def _say(self, line: str) -> None:
         self.lines.append(line)
-        print(f"[{self.fmt}] {line}", end="" if line.endswith("\n") else "\n", flush=True)
+        console.say(f"[{self.fmt}] {line}")
 
     def _run(self, steps: list[tuple[Step, Path | None]]) -> None:
         code = 0
