@@ -151,6 +151,34 @@ def test_a_build_killed_alone_leaves_nothing_running(book: Path, tmp_path: Path)
     assert "2,700" in page(book, "index")
 
 
+@pytest.mark.parametrize("how", ["TERM", "INT", "KILL-alone"])
+def test_a_build_stopped_while_forked_kernels_run_leaves_nothing_running(book: Path, tmp_path: Path, how: str):
+    # every page executes, so the kernels are forked from the warm process
+    # (helpers.book.warm_kernels): it and they end with the build, however the build ends
+    shutil.rmtree(book / "_build" / "cache")
+    bookrun.edit_value(book, "territory", ",2700,", ",2800,")
+    log = tmp_path / "stopped.log"
+    process = bookrun.start(book, log)
+    bookrun.wait_for(process, log, "[execute] executing index")
+    time.sleep(0.5)
+    running = bookrun.processes_of(book)
+    assert any("helpers.book.warm_kernels" in line for line in running), running
+    if how == "KILL-alone":
+        os.kill(process.pid, signal.SIGKILL)  # the build process alone, not its group
+    else:
+        os.kill(process.pid, signal.SIGTERM if how == "TERM" else signal.SIGINT)
+    process.wait(timeout=120)
+    if how != "KILL-alone":
+        output = log.read_text(encoding="utf-8", errors="replace")
+        assert process.returncode == 130 and "build interrupted: nothing published" in output, output[-3000:]
+        assert "Traceback" not in output, output[-3000:]
+    deadline = time.monotonic() + 10
+    while bookrun.processes_of(book) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert bookrun.processes_of(book) == []
+    assert "2,700" in page(book, "index")
+
+
 # 3. An interrupted LaTeX run does not wedge later PDF builds.
 
 

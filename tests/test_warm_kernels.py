@@ -1,0 +1,142 @@
+"""Kernels forked from the warm process are fresh kernels, and none outlives the build."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers.book import execute, warm_kernels
+
+REPORT = """\
+import json, os, random, sys
+print(json.dumps({
+    "cwd": os.getcwd(),
+    "env": dict(os.environ),
+    "pid": os.getpid(),
+    "session": os.getsid(0),
+    "stdin": os.readlink("/proc/self/fd/0"),
+    "helpers": sorted(m for m in sys.modules if m == "helpers" or m.startswith("helpers.")),
+    "pandas_loaded": "pandas" in sys.modules,
+    "random": random.random(),
+}))
+"""
+
+
+def run_report(folder: Path, warm, env: dict[str, str]) -> dict:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(REPORT)]
+    with execute.ipc_client(notebook, folder, 60, warm) as client:
+        asyncio.run(client.async_execute(env=env))
+    return json.loads(notebook.cells[0].outputs[0]["text"])
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.fixture
+def warm():
+    process = warm_kernels.WarmProcess({**os.environ, "WARM_ONLY": "1"})
+    yield process
+    process.stop()
+
+
+def test_a_forked_kernel_is_a_fresh_kernel_in_the_pages_folder(warm, tmp_path: Path):
+    env = {**os.environ, "PAGE_ONLY": "yes"}
+    first = run_report(tmp_path, warm, env)
+    second = run_report(tmp_path, warm, env)
+    assert first["cwd"] == str(tmp_path)
+    assert first["env"]["PAGE_ONLY"] == "yes" and "WARM_ONLY" not in first["env"]  # exactly the page's environment
+    assert first["session"] == first["pid"]  # its own session: a signal to the build's group misses it
+    assert first["stdin"] == "/dev/null"
+    assert first["pandas_loaded"]  # imported once, in the warm process
+    assert first["helpers"] == []  # a page's trace lists the helpers modules it imported itself
+    assert first["random"] != second["random"]  # seeded afresh, as a new process is
+    assert first["pid"] != second["pid"] and not alive(first["pid"])
+
+
+def kernel_of(warm, folder: Path):
+    """A kernel forked without a client: it writes its own connection file and waits."""
+    return warm.fork(str(folder), dict(os.environ), ["-f", str(folder / "kernel.json")])
+
+
+def test_the_kernel_manager_sees_a_forked_kernel_end(warm, tmp_path: Path):
+    kernel = kernel_of(warm, tmp_path)
+    assert kernel.poll() is None and alive(kernel.pid)
+    kernel.terminate()
+    assert kernel.wait(timeout=30) == -signal.SIGTERM and kernel.poll() == -signal.SIGTERM
+    assert not alive(kernel.pid)
+
+
+def test_a_kernel_dies_with_the_warm_process(warm, tmp_path: Path):
+    kernel = kernel_of(warm, tmp_path)
+    assert alive(kernel.pid)
+    os.kill(warm.process.pid, signal.SIGKILL)  # as when the build is killed: it takes its kernels along
+    assert kernel.wait(timeout=30) == -signal.SIGKILL
+    assert not alive(kernel.pid)
+
+
+def test_the_warm_process_dies_with_the_build(tmp_path: Path):
+    script = (
+        "import os, sys, time\n"
+        "from helpers.book.warm_kernels import WarmProcess\n"
+        "warm = WarmProcess(dict(os.environ))\n"
+        "print(warm.process.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    build = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    pid = int(build.stdout.readline())
+    build.kill()  # SIGKILL: no clean-up runs in the build
+    build.wait()
+    deadline = time.monotonic() + 10
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(pid)
+
+
+def test_a_warm_process_that_died_falls_back_to_a_usual_kernel(tmp_path: Path):
+    broken = warm_kernels.WarmProcess(dict(os.environ))
+    broken.process.kill()
+    broken.process.wait()
+    try:
+        report = run_report(tmp_path, broken, dict(os.environ))
+    finally:
+        broken.stop()
+    assert report["cwd"] == str(tmp_path) and not report["pandas_loaded"]
+
+
+def test_a_warm_process_is_started_only_for_enough_pages(tmp_path: Path):
+    from helpers.toc import Page
+
+    cache = execute.Cache(tmp_path / "cache")
+    inputs = execute.Inputs(data_snapshot=tmp_path, executed=tmp_path / "executed", package=tmp_path, facts={})
+
+    def job(name: str, last: bool = False) -> execute.Job:
+        notebook = nbformat.v4.new_notebook(metadata={"book": {"execute_last": True}} if last else {})
+        page = Page(docname=name, path=tmp_path / f"{name}.ipynb")
+        return execute.Job(page, tmp_path / f"{name}.ipynb", notebook, source=name)
+
+    def executed_before(*names: str) -> None:
+        for name in names:
+            cache.store(name, b"{}", {"source": name, "environment": "e", "inputs": {}})
+
+    pages = [job("a"), job("b"), job("c"), job("ledger", last=True)]
+    assert execute._worth_a_warm_process(pages, cache, inputs, "e")  # a clean build: four pages
+    executed_before("a", "b", "ledger")
+    assert not execute._worth_a_warm_process(pages, cache, inputs, "e")  # c, then the ledger
+    executed_before("c")
+    assert not execute._worth_a_warm_process(pages, cache, inputs, "e")  # nothing at all
+    assert execute._worth_a_warm_process(pages, cache, inputs, "e2")  # a new environment: everything
