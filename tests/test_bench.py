@@ -30,6 +30,7 @@ def report(**changes) -> dict:
             "clean_s": 30.0,
             "notebooks": 9,
             "kernel_start_s": 1.5,
+            "forked_kernel_start_s": 0.6,
             "own_execution_sum_s": 40.0,
             "floor_s": 20.0,
             "execution_wall_s": 21.0,
@@ -140,3 +141,8 @@ def test_the_clean_build_is_compared_with_one_notebook_at_a_time():
         "with 2 at a time (one per core, the default) 30.0 s, 1.50× as fast. "
         "Executing the notebooks took 36.0 s one at a time and 21.0 s 2 at a time (1.71×)."
     ) in text
+
+
+def test_the_profile_names_both_kinds_of_kernel_start():
+    text = bench.render(report())
+    assert "about 0.6 s a kernel forked from the warm process, as this build's are, against 1.5 s started" in text

@@ -21,12 +21,14 @@ Before executing, a text file edited more recently than its notebook is synced i
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import nbformat
 
-from helpers.book.execute import ipc_client
+from helpers.book.execute import WARM_FROM, ipc_client
+from helpers.book.warm_kernels import WarmProcess
 
 #: The paired text file's name ends so: chapters/surge.ipynb -> chapters/surge.myst.md.
 TEXT_SUFFIX = ".myst.md"
@@ -74,10 +76,11 @@ def tidy(path: str) -> None:
     paired_text(path).write_text(as_text(notebook), encoding="utf-8")
 
 
-def execute(path: str, timeout: int = 300) -> None:
+def execute(path: str, timeout: int = 300, warm=None) -> None:
+    """Execute ``path`` in place; ``warm``: a warm process to fork its kernel from."""
     sync_from_text(path)
     notebook = nbformat.read(path, as_version=4)
-    with ipc_client(notebook, Path(path).parent, timeout) as client:
+    with ipc_client(notebook, Path(path).parent, timeout, warm) as client:
         client.execute()
     nbformat.write(notebook, path)
     tidy(path)
@@ -87,9 +90,20 @@ def main(argv: list[str]) -> int:
     if len(argv) < 2 or argv[0] not in ("execute", "tidy"):
         print("usage: python -m helpers.book.notebooks {execute,tidy} NOTEBOOK...", file=sys.stderr)
         return 2
-    for path in argv[1:]:
-        (execute if argv[0] == "execute" else tidy)(path)
-        print(f"{argv[0]}d {path}" if argv[0] == "tidy" else f"executed {path}")
+    if argv[0] == "tidy":
+        for path in argv[1:]:
+            tidy(path)
+            print(f"tidied {path}")
+        return 0
+    # as in the build: from three pages on, kernels are forked from one warm process
+    warm = WarmProcess(dict(os.environ)) if len(argv) - 1 >= WARM_FROM else None
+    try:
+        for path in argv[1:]:
+            execute(path, warm=warm)
+            print(f"executed {path}")
+    finally:
+        if warm is not None:
+            warm.stop()
     return 0
 
 

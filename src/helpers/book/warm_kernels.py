@@ -71,10 +71,13 @@ def _preload() -> None:
     os.environ.update(before)
 
 
-def _kernel(request: dict) -> None:
-    """In the forked child: become the kernel ``request`` asks for, then end."""
+def _kernel(request: dict, inherited: list[socket.socket]) -> None:
+    """In the forked child: become the kernel ``request`` asks for, then end. ``inherited``:
+    the warm process's sockets, which are not the kernel's to hold open."""
     code = 1
     try:
+        for held in inherited:
+            held.close()
         os.setsid()
         _die_with_parent()
         for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGPIPE):
@@ -149,8 +152,7 @@ def serve(path: Path) -> None:
                     request = json.loads(waiting.pop(connection))
                     pid = os.fork()
                     if pid == 0:
-                        listener.close()
-                        _kernel(request)
+                        _kernel(request, [listener, connection, *waiting, *children.values()])
                     children[pid] = connection
                     connection.sendall(f"pid {pid}\n".encode())
             while children:
