@@ -142,3 +142,24 @@ def test_the_pipeline_keeps_no_pins_of_its_own():
     source = Path(pipeline.__file__).read_text(encoding="utf-8")
     assert not re.search(r"[0-9a-f]{40}", source), "a commit or hash is written in pipeline.py"
     assert "github.com" not in source
+
+
+def test_a_package_member_is_read_by_name_or_its_absence_named():
+    import io
+    import json
+    import tarfile
+
+    from helpers.derive import oblasts
+
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w:gz") as archive:
+        for name, content in (("package/a.json", {"a": 1}), ("package/b.json", {"b": 2})):
+            data = json.dumps(content).encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    package = raw.getvalue()
+    assert oblasts._member(package, "package/b.json") == {"b": 2}
+    assert oblasts._member(package, "package/a.json") == {"a": 1}
+    with pytest.raises(ValueError, match=r"package/c\.json is not a file in the package"):
+        oblasts._member(package, "package/c.json")

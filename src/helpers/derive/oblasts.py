@@ -55,11 +55,14 @@ NAMES = {
 
 
 def _member(package: bytes, name: str) -> dict:
-    with tarfile.open(fileobj=io.BytesIO(package), mode="r:gz") as archive:
-        member = archive.extractfile(name)
-        if member is None:
-            raise ValueError(f"{name} is not a file in the package")
-        return json.loads(member.read())
+    """The JSON file ``name`` in the package tarball, read in one pass up to it: looked up by
+    name, a member of a gzipped tarball costs reading the whole archive for its index and again
+    from the start to reach it."""
+    with tarfile.open(fileobj=io.BytesIO(package), mode="r|gz") as archive:
+        for info in archive:
+            if info.name == name and info.isfile():
+                return json.loads(archive.extractfile(info).read())
+    raise ValueError(f"{name} is not a file in the package")
 
 
 def regions(package: bytes) -> dict[str, BaseGeometry]:
