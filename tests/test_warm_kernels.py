@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -140,3 +141,25 @@ def test_a_warm_process_is_started_only_for_enough_pages(tmp_path: Path):
     executed_before("c")
     assert not execute._worth_a_warm_process(pages, cache, inputs, "e")  # nothing at all
     assert execute._worth_a_warm_process(pages, cache, inputs, "e2")  # a new environment: everything
+
+
+def test_a_warm_process_that_never_answers_falls_back_to_a_usual_kernel(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setattr(warm_kernels, "FORK_TIMEOUT", 1)
+    stuck = object.__new__(warm_kernels.WarmProcess)  # a process that takes requests and never forks
+    stuck.folder = Path(tempfile.mkdtemp(prefix="book-warm-"))
+    stuck.path = stuck.folder / "warm.sock"
+    listen = (
+        "import socket, sys, time\n"
+        "s = socket.socket(socket.AF_UNIX)\n"
+        "s.bind(sys.argv[1])\n"
+        "s.listen(4)\n"
+        "time.sleep(120)\n"
+    )
+    stuck.process = subprocess.Popen([sys.executable, "-c", listen, str(stuck.path)], stdin=subprocess.PIPE)
+    try:
+        report = run_report(tmp_path, stuck, dict(os.environ))
+    finally:
+        stuck.process.kill()
+        stuck.stop()
+    assert report["cwd"] == str(tmp_path) and not report["pandas_loaded"]
+    assert "timed out; starting a kernel the usual way" in capsys.readouterr().out  # not waiting for ever

@@ -51,6 +51,8 @@ PRELOADED = (
     "pandera.pandas",
 )
 _PR_SET_PDEATHSIG = 1
+#: Seconds a request for a kernel may wait for the warm process (its imports take about one).
+FORK_TIMEOUT = 120
 
 
 def _die_with_parent() -> None:
@@ -268,13 +270,18 @@ class WarmProcess:
     def fork(self, cwd: str, env: dict[str, str], args: list[str]) -> ForkedKernel:
         """A new kernel (blocking: call it off the event loop)."""
         connection = self._connect()
-        connection.sendall(json.dumps({"cwd": cwd, "env": env, "args": args}).encode() + b"\n")
-        reply = b""
-        while not reply.endswith(b"\n"):
-            chunk = connection.recv(4096)
-            if not chunk:
-                raise RuntimeError("the warm kernel process ended before forking a kernel")
-            reply += chunk
+        connection.settimeout(FORK_TIMEOUT)  # its imports hung: the kernel starts the usual way
+        try:
+            connection.sendall(json.dumps({"cwd": cwd, "env": env, "args": args}).encode() + b"\n")
+            reply = b""
+            while not reply.endswith(b"\n"):
+                chunk = connection.recv(4096)
+                if not chunk:
+                    raise RuntimeError("the warm kernel process ended before forking a kernel")
+                reply += chunk
+        except BaseException:
+            connection.close()
+            raise
         first, _, rest = reply.partition(b"\n")
         kernel = ForkedKernel(int(first.split()[1]), connection)
         kernel._buffer = rest
