@@ -119,7 +119,7 @@ def test_a_warm_process_that_died_falls_back_to_a_usual_kernel(tmp_path: Path):
     assert report["cwd"] == str(tmp_path) and not report["pandas_loaded"]
 
 
-def test_a_warm_process_is_started_only_for_enough_pages(tmp_path: Path):
+def test_a_warm_process_is_started_only_for_enough_pages(tmp_path: Path, monkeypatch):
     from helpers.toc import Page
 
     cache = execute.Cache(tmp_path / "cache")
@@ -141,6 +141,8 @@ def test_a_warm_process_is_started_only_for_enough_pages(tmp_path: Path):
     executed_before("c")
     assert not execute._worth_a_warm_process(pages, cache, inputs, "e")  # nothing at all
     assert execute._worth_a_warm_process(pages, cache, inputs, "e2")  # a new environment: everything
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert not execute._worth_a_warm_process(pages, cache, inputs, "e2")  # Linux only
 
 
 def test_a_warm_process_that_never_answers_falls_back_to_a_usual_kernel(tmp_path: Path, monkeypatch, capsys):

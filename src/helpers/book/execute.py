@@ -376,8 +376,13 @@ WARM_FROM = 3
 
 
 def _worth_a_warm_process(jobs: list[Job], cache: Cache, inputs: Inputs, environment: str) -> bool:
-    """Whether at least :data:`WARM_FROM` pages will be executed. A page executed last (the
-    ledger) counts unless nothing else executes and its own trace holds."""
+    """Whether at least :data:`WARM_FROM` pages will be executed, where the warm process is
+    supported (:func:`helpers.book.warm_kernels.supported`). A page executed last (the ledger)
+    counts unless nothing else executes and its own trace holds."""
+    from helpers.book import warm_kernels
+
+    if not warm_kernels.supported():
+        return False
 
     def holds(job: Job) -> bool:
         trace = cache.trace(job.page.docname)

@@ -51,6 +51,15 @@ PRELOADED = (
     "pandera.pandas",
 )
 _PR_SET_PDEATHSIG = 1
+
+
+def supported() -> bool:
+    """Linux only: forking a process that has loaded numpy is not safe on macOS, and the warm
+    process relies on Linux to end with the build (``PR_SET_PDEATHSIG``). Elsewhere kernels
+    start the usual way."""
+    return sys.platform.startswith("linux")
+
+
 #: Seconds a request for a kernel may wait for the warm process (its imports take about one).
 FORK_TIMEOUT = 120
 
