@@ -369,20 +369,11 @@ def _run_stoppably(main, stopped: list[int], running: set) -> None:
         loop.close()
 
 
-#: Pages to execute from which kernels are forked from a warm process (``helpers.book.warm_kernels``).
-#: Its imports cost about as much as two kernels' imports, and each forked kernel saves about
-#: 0.7 s: fewer pages are executed as fast in kernels started the usual way.
-WARM_FROM = 3
-
-
 def _worth_a_warm_process(jobs: list[Job], cache: Cache, inputs: Inputs, environment: str) -> bool:
-    """Whether at least :data:`WARM_FROM` pages will be executed, where the warm process is
-    supported (:func:`helpers.book.warm_kernels.supported`). A page executed last (the ledger)
-    counts unless nothing else executes and its own trace holds."""
+    """Whether the pages that will execute are enough to fork their kernels from a warm process
+    (:func:`helpers.book.warm_kernels.worth_forking`). A page executed last (the ledger) counts
+    unless nothing else executes and its own trace holds."""
     from helpers.book import warm_kernels
-
-    if not warm_kernels.supported():
-        return False
 
     def holds(job: Job) -> bool:
         trace = cache.trace(job.page.docname)
@@ -390,7 +381,7 @@ def _worth_a_warm_process(jobs: list[Job], cache: Cache, inputs: Inputs, environ
 
     first = sum(1 for job in jobs if not executes_last(job.notebook) and not holds(job))
     last = sum(1 for job in jobs if executes_last(job.notebook) and (first or not holds(job)))
-    return first + last >= WARM_FROM
+    return warm_kernels.worth_forking(first + last)
 
 
 def execute(
@@ -418,7 +409,7 @@ def execute(
     failures: list[str] = []
     stopped: list[int] = []  # the signal that stopped the build, if one did
     running: set = set()  # the clients of the notebooks executing now
-    warm = []  # the warm process that forks the kernels, started when a first page executes
+    warm = None  # the warm process that forks the kernels, if enough pages execute
     (workdir / "deps").mkdir(parents=True, exist_ok=True)
     inputs.executed.mkdir(parents=True, exist_ok=True)
 
@@ -435,7 +426,6 @@ def execute(
         return True
 
     independent = [job for job in jobs if not executes_last(job.notebook)]
-    forking = _worth_a_warm_process(jobs, cache, inputs, environment)
     cores_free = when_cores_free or (lambda: None)
     waiting = len(independent)  # independent notebooks that have not yet taken a core
 
@@ -455,13 +445,8 @@ def execute(
             log(f"[execute] executing {job.page.docname}")
             started = time.monotonic()
             deps_log = workdir / "deps" / (job.page.docname.replace("/", "__") + ".txt")
-            if forking and not warm:
-                from helpers.book.warm_kernels import WarmProcess
-
-                log("[execute] kernels are forked from a warm process (the libraries imported once)")
-                warm.append(WarmProcess(env, cwd=workdir))
             try:
-                await _run(job, env, deps_log, timeout, running, warm[0] if warm else None)
+                await _run(job, env, deps_log, timeout, running, warm)
             except Exception as error:
                 if not stopped:  # a kernel shut down because the build was stopped did not fail
                     failures.append(_describe_error(job.page, job.notebook, error))
@@ -492,10 +477,15 @@ def execute(
         await asyncio.gather(*(one(job, gate) for job in last))
 
     try:
+        if _worth_a_warm_process(jobs, cache, inputs, environment):
+            from helpers.book.warm_kernels import WarmProcess
+
+            log("[execute] kernels are forked from a warm process (the libraries imported once)")
+            warm = WarmProcess(env, cwd=workdir)  # it imports while the first pages take their cores
         _run_stoppably(run_all(), stopped, running)
     finally:
-        for process in warm:
-            process.stop()
+        if warm is not None:
+            warm.stop()
     if stopped:
         raise KeyboardInterrupt(f"signal {stopped[0]} while notebooks were executing")
     if failures:

@@ -28,7 +28,7 @@ from pathlib import Path
 import nbformat
 
 from helpers.book import warm_kernels
-from helpers.book.execute import WARM_FROM, ipc_client
+from helpers.book.execute import ipc_client
 
 #: The paired text file's name ends so: chapters/surge.ipynb -> chapters/surge.myst.md.
 TEXT_SUFFIX = ".myst.md"
@@ -96,8 +96,7 @@ def main(argv: list[str]) -> int:
             print(f"tidied {path}")
         return 0
     # as in the build: from three pages on, kernels are forked from one warm process
-    enough = len(argv) - 1 >= WARM_FROM and warm_kernels.supported()
-    warm = warm_kernels.WarmProcess(dict(os.environ)) if enough else None
+    warm = warm_kernels.WarmProcess(dict(os.environ)) if warm_kernels.worth_forking(len(argv) - 1) else None
     try:
         for path in argv[1:]:
             execute(path, warm=warm)

@@ -53,11 +53,18 @@ PRELOADED = (
 _PR_SET_PDEATHSIG = 1
 
 
-def supported() -> bool:
-    """Linux only: forking a process that has loaded numpy is not safe on macOS, and the warm
-    process relies on Linux to end with the build (``PR_SET_PDEATHSIG``). Elsewhere kernels
-    start the usual way."""
-    return sys.platform.startswith("linux")
+#: Pages to execute from which their kernels are forked: the warm process's imports cost about
+#: as much as two kernels' imports, and each forked kernel saves about 0.6 s, so fewer pages are
+#: executed as fast in kernels started the usual way.
+WARM_FROM = 3
+
+
+def worth_forking(pages: int) -> bool:
+    """Whether ``pages`` pages about to execute should have their kernels forked: at least
+    :data:`WARM_FROM` of them, and on Linux only (forking a process that has loaded numpy is not
+    safe on macOS, and the warm process relies on Linux to end with the build,
+    ``PR_SET_PDEATHSIG``). Otherwise kernels start the usual way."""
+    return pages >= WARM_FROM and sys.platform.startswith("linux")
 
 
 #: Seconds a request for a kernel may wait for the warm process (its imports take about one).
