@@ -160,6 +160,15 @@ def processes_of(book: Path) -> list[str]:
     return found
 
 
+def left_running(book: Path, timeout: float = 10) -> list[str]:
+    """What of :func:`processes_of` ``book`` is still alive after waiting up to ``timeout``
+    seconds for it to end (processes that end by themselves take a moment)."""
+    deadline = time.monotonic() + timeout
+    while (found := processes_of(book)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return found
+
+
 def sphinx_processes(book: Path) -> list[str]:
     """Command lines of Sphinx runs (``helpers.book.jupyter_book_cli``) still alive for ``book``."""
     return [line for line in processes_of(book) if "helpers.book.jupyter_book_cli" in line]

@@ -144,10 +144,7 @@ def test_a_build_killed_alone_leaves_nothing_running(book: Path, tmp_path: Path)
     os.kill(process.pid, signal.SIGKILL)  # the build process alone, not its group
     process.wait(timeout=120)
     assert len(running) > 1, f"the build had nothing running to end by itself: {running}"
-    deadline = time.monotonic() + 10
-    while bookrun.processes_of(book) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert bookrun.processes_of(book) == []
+    assert bookrun.left_running(book) == []
     assert "2,700" in page(book, "index")
 
 
@@ -172,10 +169,7 @@ def test_a_build_stopped_while_forked_kernels_run_leaves_nothing_running(book: P
         output = log.read_text(encoding="utf-8", errors="replace")
         assert process.returncode == 130 and "build interrupted: nothing published" in output, output[-3000:]
         assert "Traceback" not in output, output[-3000:]
-    deadline = time.monotonic() + 10
-    while bookrun.processes_of(book) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert bookrun.processes_of(book) == []
+    assert bookrun.left_running(book) == []
     assert "2,700" in page(book, "index")
 
 
