@@ -90,6 +90,32 @@ def test_a_kernel_dies_with_the_warm_process(warm, tmp_path: Path):
     assert not alive(kernel.pid)
 
 
+#: Run in a process that adopts orphans and never reaps them (PR_SET_CHILD_SUBREAPER), as a
+#: container's first process may: a kernel that outlives its warm process stays a zombie there.
+UNREAPED_ORPHAN = """\
+import ctypes, os, signal, sys
+from helpers.book.warm_kernels import WarmProcess
+assert ctypes.CDLL(None, use_errno=True).prctl(36, 1) == 0  # PR_SET_CHILD_SUBREAPER
+warm = WarmProcess(dict(os.environ))
+kernel = warm.fork(sys.argv[1], dict(os.environ), ["-f", sys.argv[1] + "/kernel.json"])
+if sys.argv[2] == "killed":
+    os.kill(warm.process.pid, signal.SIGKILL)  # as when the build is killed
+else:
+    warm.stop()  # the build is done (stopped) while the kernel still runs
+print(kernel.wait(timeout=30), kernel.poll(), flush=True)
+"""
+
+
+@pytest.mark.parametrize("warm_process", ["killed", "stopped"])
+def test_a_kernel_ended_with_its_warm_process_is_seen_to_end_while_nobody_reaps_it(warm_process, tmp_path: Path):
+    """CI hung here: the kernel, adopted by a first process that never reaps, stayed a zombie,
+    and its handle took a zombie for a running kernel, for ever, time-out or not."""
+    script = [sys.executable, "-c", UNREAPED_ORPHAN, str(tmp_path), warm_process]
+    run = subprocess.run(script, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == [str(-signal.SIGKILL)] * 2
+
+
 def test_the_warm_process_dies_with_the_build(tmp_path: Path):
     script = (
         "import os, sys, time\n"

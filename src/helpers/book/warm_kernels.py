@@ -183,9 +183,14 @@ def serve(path: Path) -> None:
                         connection.sendall(f"exit {_returncode(status)}\n".encode())
                     connection.close()
     finally:
-        for pid in children:
+        # kernels still running when the build is done with them go too, reaped here and reported
+        # (an orphan's new parent may never reap it: a container's first process need not)
+        for pid, connection in children.items():
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                _, status = os.waitpid(pid, 0)
+                connection.sendall(f"exit {_returncode(status)}\n".encode())
 
 
 def _returncode(status: int) -> int:
@@ -193,6 +198,17 @@ def _returncode(status: int) -> int:
 
 
 # --- the build's side ---------------------------------------------------------------------------
+
+
+def _started(pid: int) -> int | None:
+    """When process ``pid`` started (clock ticks after boot), or None if it has ended: it is gone,
+    or a zombie. A zombie has ended: its exit status is its parent's to collect, and the parent of
+    a kernel whose warm process died may be a first process that never collects it."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return None if fields[0] in ("Z", "X") else int(fields[19])
 
 
 class ForkedKernel:
@@ -206,6 +222,8 @@ class ForkedKernel:
         self.returncode: int | None = None
         self._connection = connection
         self._buffer = b""
+        self._orphaned = False  # the warm process is gone without reporting the kernel's end
+        self._started = _started(pid)  # tells the kernel from a later process given its pid
 
     def poll(self) -> int | None:
         if self.returncode is None:
@@ -213,10 +231,15 @@ class ForkedKernel:
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
         while self.poll() is None:
-            ready, _, _ = select.select([self._connection], [], [], timeout)
-            if not ready and timeout is not None:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
                 raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout)
+            if self._orphaned:  # nothing more will come over the connection: look again shortly
+                time.sleep(0.05 if left is None else min(0.05, left))
+            else:
+                select.select([self._connection], [], [], left)
         return self.returncode
 
     def _reported(self) -> bool:
@@ -228,22 +251,22 @@ class ForkedKernel:
     def _read(self, block: bool) -> None:
         if self._reported():
             return
-        self._connection.setblocking(block)
-        try:
-            chunk = self._connection.recv(4096)
-        except (BlockingIOError, InterruptedError):
-            return
-        except OSError:
-            chunk = b""
-        self._buffer += chunk
-        if self._reported() or chunk:
-            return
-        # the warm process is gone without reporting (killed): the kernel dies with it
-        try:
-            os.kill(self.pid, 0)
-        except ProcessLookupError:
-            self.returncode = -signal.SIGKILL
+        if not self._orphaned:
+            self._connection.setblocking(block)
+            try:
+                chunk = self._connection.recv(4096)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                chunk = b""
+            self._buffer += chunk
+            if self._reported() or chunk:
+                return
+            self._orphaned = True
             self._connection.close()
+        # the warm process was killed without reporting: the kernel dies with it (SIGKILL)
+        if self._started is None or _started(self.pid) != self._started:
+            self.returncode = -signal.SIGKILL
 
     def send_signal(self, signum: int) -> None:
         if self.poll() is None:
