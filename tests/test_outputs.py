@@ -6,13 +6,12 @@ import os
 import time
 from pathlib import Path
 
-from helpers.book import outputs
+from helpers.book import outputs, processes
 
 
 def alive(pid: int) -> bool:
     """Running (a zombie, ended but not yet reaped by whoever adopted it, counts as ended)."""
-    fields = outputs._stat(pid)
-    return fields is not None and fields[0] != "Z"
+    return processes.started(pid) is not None
 
 
 def wait_for(path: Path, timeout: float = 30) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.book import execute, warm_kernels
+from helpers.book import execute, processes, warm_kernels
 
 REPORT = """\
 import json, os, random, sys
@@ -41,11 +41,7 @@ def run_report(folder: Path, warm, env: dict[str, str]) -> dict:
 
 
 def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+    return processes.started(pid) is not None  # a zombie has ended
 
 
 @pytest.fixture

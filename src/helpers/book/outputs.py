@@ -16,7 +16,6 @@ Sphinx runs through :mod:`helpers.book.jupyter_book_cli`, which skips the interp
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import signal
 import subprocess
@@ -26,7 +25,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from helpers.book import console, jupyter_book_cli
+from helpers.book import console, jupyter_book_cli, processes
 
 #: Read by latexmk after Sphinx's own latexmkrc. xdvipdfmx compresses at level 6 instead of 9:
 #: about a second less for the book's 116 pages, for a PDF about 3% larger.
@@ -152,55 +151,16 @@ class Run:
         if process is None or process.poll() is not None:
             return
         # found before the step ends: its processes then lose their parent, and the trace to it
-        step = [(process.pid, _started(process.pid)), *_descendants(process.pid)]
+        step = [(process.pid, processes.started(process.pid)), *processes.descendants(process.pid)]
         for pid, started in step:
-            _signal(pid, started, signal.SIGTERM)
+            processes.signal_if_running(pid, started, signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=10)
         for pid, started in step:
-            _signal(pid, started, signal.SIGKILL)  # whatever of the step is still there
+            processes.signal_if_running(pid, started, signal.SIGKILL)  # whatever of the step is still there
 
     def warnings(self) -> list[str]:
         return [line.strip() for line in self.lines if "WARNING" in line or "ERROR" in line or "Error" in line][:20]
-
-
-def _stat(pid: int | str) -> list[str] | None:
-    """Fields of ``/proc/<pid>/stat`` after the command name (``[1]`` the parent, ``[19]`` the
-    start time), or None where the process or ``/proc`` is gone."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace").rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-
-
-def _started(pid: int) -> str | None:
-    fields = _stat(pid)
-    return fields[19] if fields else None
-
-
-def _descendants(pid: int) -> list[tuple[int, str | None]]:
-    """The processes started by ``pid`` and by those, with their start times, read from ``/proc``
-    (none where there is no ``/proc``: then only the step's own process is stopped)."""
-    children: dict[int, list[tuple[int, str]]] = {}
-    for folder in Path("/proc").glob("[0-9]*"):
-        fields = _stat(folder.name)
-        if fields:
-            children.setdefault(int(fields[1]), []).append((int(folder.name), fields[19]))
-    found, todo = [], list(children.get(pid, []))
-    while todo:
-        child = todo.pop()
-        found.append(child)
-        todo.extend(children.get(child[0], []))
-    return found
-
-
-def _signal(pid: int, started: str | None, signum: int) -> None:
-    """Signal ``pid`` if it is still the process that started at ``started`` (not a new one
-    that was given the same number)."""
-    if started is None or _started(pid) != started:
-        return
-    with contextlib.suppress(ProcessLookupError, PermissionError):  # it has ended
-        os.kill(pid, signum)
 
 
 def html(source: Path, output: Path, flags: list[str], env: dict[str, str], gated: bool = False) -> Run:

@@ -39,6 +39,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from helpers.book import processes
+
 #: Imported once, in the warm process, before any kernel is forked. Third-party only: a page's
 #: trace lists the ``helpers`` modules it imported itself.
 PRELOADED = (
@@ -200,17 +202,6 @@ def _returncode(status: int) -> int:
 # --- the build's side ---------------------------------------------------------------------------
 
 
-def _started(pid: int) -> int | None:
-    """When process ``pid`` started (clock ticks after boot), or None if it has ended: it is gone,
-    or a zombie. A zombie has ended: its exit status is its parent's to collect, and the parent of
-    a kernel whose warm process died may be a first process that never collects it."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return None if fields[0] in ("Z", "X") else int(fields[19])
-
-
 class ForkedKernel:
     """A kernel forked by the warm process, answering as :class:`subprocess.Popen` does for
     what the kernel manager asks (``pid``, ``poll``, ``wait``, signals)."""
@@ -223,7 +214,7 @@ class ForkedKernel:
         self._connection = connection
         self._buffer = b""
         self._orphaned = False  # the warm process is gone without reporting the kernel's end
-        self._started = _started(pid)  # tells the kernel from a later process given its pid
+        self._started = processes.started(pid)  # tells the kernel from a later process given its pid
 
     def poll(self) -> int | None:
         if self.returncode is None:
@@ -264,8 +255,9 @@ class ForkedKernel:
                 return
             self._orphaned = True
             self._connection.close()
-        # the warm process was killed without reporting: the kernel dies with it (SIGKILL)
-        if self._started is None or _started(self.pid) != self._started:
+        # the warm process was killed without reporting: the kernel dies with it (SIGKILL), and
+        # may then stay a zombie that nobody here can collect (helpers.book.processes)
+        if not processes.running(self.pid, self._started):
             self.returncode = -signal.SIGKILL
 
     def send_signal(self, signum: int) -> None:
