@@ -112,6 +112,30 @@ def test_a_kernel_ended_with_its_warm_process_is_seen_to_end_while_nobody_reaps_
     assert run.stdout.split() == [str(-signal.SIGKILL)] * 2
 
 
+#: A child whose parent ends before the child asks to die with it (the kernel forked just as the
+#: build is killed): Linux would never signal it, so it must see that and end at once.
+PARENT_GONE_FIRST = """\
+import os, sys, time
+from helpers.book import warm_kernels
+parent = os.getpid()
+read, write = os.pipe()
+if os.fork() == 0:
+    os.close(write)
+    os.read(read, 1)  # until the parent has ended
+    warm_kernels._die_with_parent(parent)
+    time.sleep(5)  # (a SIGKILL sent by Linux as the parent ended takes a moment to arrive)
+    print("still running", flush=True)
+    os._exit(0)
+os._exit(0)
+"""
+
+
+def test_a_process_whose_parent_ended_before_it_asked_to_die_with_it_ends():
+    # the run's output closes when the child ends too: what it printed is all it printed
+    run = subprocess.run([sys.executable, "-c", PARENT_GONE_FIRST], capture_output=True, text=True, timeout=60)
+    assert (run.stdout, run.stderr) == ("", "")
+
+
 def test_the_warm_process_dies_with_the_build(tmp_path: Path):
     script = (
         "import os, sys, time\n"

@@ -19,7 +19,7 @@ its standard input closes, and each kernel dies with the warm process. The kerne
 each kernel through :class:`ForkedKernel`, which answers as :class:`subprocess.Popen` does; its
 exit status comes from the warm process, which reaps it.
 
-``python -m helpers.book.warm_kernels SOCKET`` runs the warm process (the build starts it).
+``python -m helpers.book.warm_kernels SOCKET BUILD_PID`` runs the warm process (the build starts it).
 """
 
 from __future__ import annotations
@@ -73,10 +73,16 @@ def worth_forking(pages: int) -> bool:
 FORK_TIMEOUT = 120
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to SIGKILL this process when the process that started it ends."""
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to SIGKILL this process when ``parent``, the process that started it, ends.
+
+    Linux signals only on an end still to come: a parent that ended before the request (a kernel
+    forked just as the build was killed) left this process to another parent, and it ends now.
+    """
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 # --- the warm process ---------------------------------------------------------------------------
@@ -91,15 +97,16 @@ def _preload() -> None:
     os.environ.update(before)
 
 
-def _kernel(request: dict, inherited: list[socket.socket]) -> None:
+def _kernel(request: dict, inherited: list[socket.socket], warm: int) -> None:
     """In the forked child: become the kernel ``request`` asks for, then end. ``inherited``:
-    the warm process's sockets, which are not the kernel's to hold open."""
+    the warm process's sockets, which are not the kernel's to hold open; ``warm``: the warm
+    process's pid."""
     code = 1
     try:
         for held in inherited:
             held.close()
         os.setsid()
-        _die_with_parent()
+        _die_with_parent(warm)
         for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGPIPE):
             signal.signal(signum, signal.SIG_DFL if signum != signal.SIGINT else signal.default_int_handler)
         null = os.open(os.devnull, os.O_RDONLY)
@@ -110,11 +117,11 @@ def _kernel(request: dict, inherited: list[socket.socket]) -> None:
         os.environ.update(request["env"])
         # the kernel ends if the warm process does (read by ipykernel when imported, so given as
         # an argument too)
-        os.environ["JPY_PARENT_PID"] = str(os.getppid())
+        os.environ["JPY_PARENT_PID"] = str(warm)
         sys.path[0] = request["cwd"]
         for name in [m for m in sys.modules if m == "helpers" or m.startswith("helpers.")]:
             del sys.modules[name]  # imported to start this process (``-m``): a page imports its own
-        sys.argv = ["ipykernel_launcher", *request["args"], f"--IPKernelApp.parent_handle={os.getppid()}"]
+        sys.argv = ["ipykernel_launcher", *request["args"], f"--IPKernelApp.parent_handle={warm}"]
         import random
 
         random.seed()
@@ -139,14 +146,15 @@ def _kernel(request: dict, inherited: list[socket.socket]) -> None:
         os._exit(code)
 
 
-def serve(path: Path) -> None:
+def serve(path: Path, build: int) -> None:
     """The warm process: preload, then fork a kernel for each request on the socket at ``path``.
 
     A request is one JSON line (``cwd``, ``env``, ``args``); the reply is ``pid N``, and later
     ``exit S`` (``S`` as :attr:`subprocess.Popen.returncode` gives it) on the same connection.
-    Ends when its standard input closes (the build is done) or the build ends.
+    Ends when its standard input closes (the build is done) or the build (pid ``build``) ends.
     """
-    _die_with_parent()
+    _die_with_parent(build)
+    warm = os.getpid()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C reaches the build, which stops it
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(str(path))
@@ -171,8 +179,8 @@ def serve(path: Path) -> None:
                 elif waiting[connection].endswith(b"\n"):
                     request = json.loads(waiting.pop(connection))
                     pid = os.fork()
-                    if pid == 0:
-                        _kernel(request, [listener, connection, *waiting, *children.values()])
+                    if pid == 0:  # (this process's pid, read before the fork: it may be gone by now)
+                        _kernel(request, [listener, connection, *waiting, *children.values()], warm)
                     children[pid] = connection
                     connection.sendall(f"pid {pid}\n".encode())
             while children:
@@ -283,7 +291,10 @@ class WarmProcess:
         self.path = self.folder / "warm.sock"
         # its output, and its kernels', goes where a kernel's output goes: the build's
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "helpers.book.warm_kernels", str(self.path)], env=env, cwd=cwd, stdin=subprocess.PIPE
+            [sys.executable, "-m", "helpers.book.warm_kernels", str(self.path), str(os.getpid())],
+            env=env,
+            cwd=cwd,
+            stdin=subprocess.PIPE,
         )
 
     def _connect(self) -> socket.socket:
@@ -369,4 +380,4 @@ def kernel_manager_class(warm: WarmProcess):
 
 
 if __name__ == "__main__":
-    serve(Path(sys.argv[1]))
+    serve(Path(sys.argv[1]), int(sys.argv[2]))
