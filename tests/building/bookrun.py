@@ -100,17 +100,29 @@ def wait_for(process: subprocess.Popen, log: Path, marker: str, timeout: float =
 
 
 def kill_when(
-    process: subprocess.Popen, log: Path, marker: str, delay: float, signum: int, timeout: float = 600
-) -> None:
-    """Send ``signum`` to the build ``delay`` seconds after ``marker`` is logged (a SIGKILL to its
-    whole process group)."""
+    process: subprocess.Popen,
+    log: Path,
+    marker: str,
+    delay: float,
+    signum: int,
+    timeout: float = 600,
+    alone: bool | None = None,
+    book: Path | None = None,
+) -> list[str]:
+    """Send ``signum`` to the build ``delay`` seconds after ``marker`` is logged, and wait for it
+    to end. A SIGKILL goes to its whole process group unless ``alone``; other signals to the build
+    alone. Returns what of :func:`processes_of` ``book`` ran just before the signal (given a book)."""
     wait_for(process, log, marker, timeout)
     time.sleep(delay)
-    if signum == signal.SIGKILL:
-        os.killpg(process.pid, signal.SIGKILL)  # nothing in the group survives, as with a lost machine
+    running = processes_of(book) if book is not None else []
+    if alone is None:
+        alone = signum != signal.SIGKILL
+    if alone:
+        os.kill(process.pid, signum)  # as a user's Ctrl-C, a CI time-out or the out-of-memory killer
     else:
-        os.kill(process.pid, signum)  # as a user's Ctrl-C or a CI time-out reaches the build
+        os.killpg(process.pid, signum)  # nothing in the group survives, as with a lost machine
     process.wait(timeout=120)
+    return running
 
 
 def published(book: Path) -> Path:

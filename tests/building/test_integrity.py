@@ -12,7 +12,6 @@ import re
 import shutil
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import nbformat
@@ -138,11 +137,7 @@ def test_a_build_killed_alone_leaves_nothing_running(book: Path, tmp_path: Path)
     bookrun.edit_value(book, "territory", ",2700,", ",2800,")
     log = tmp_path / "killed.log"
     process = bookrun.start(book, log)
-    bookrun.wait_for(process, log, "Run number 1 of rule")
-    time.sleep(0.3)
-    running = bookrun.processes_of(book)
-    os.kill(process.pid, signal.SIGKILL)  # the build process alone, not its group
-    process.wait(timeout=120)
+    running = bookrun.kill_when(process, log, "Run number 1 of rule", 0.3, signal.SIGKILL, alone=True, book=book)
     assert len(running) > 1, f"the build had nothing running to end by itself: {running}"
     assert bookrun.left_running(book) == []
     assert "2,700" in page(book, "index")
@@ -156,15 +151,9 @@ def test_a_build_stopped_while_forked_kernels_run_leaves_nothing_running(book: P
     bookrun.edit_value(book, "territory", ",2700,", ",2800,")
     log = tmp_path / "stopped.log"
     process = bookrun.start(book, log)
-    bookrun.wait_for(process, log, "[execute] executing index")
-    time.sleep(0.5)
-    running = bookrun.processes_of(book)
+    signum = {"TERM": signal.SIGTERM, "INT": signal.SIGINT, "KILL-alone": signal.SIGKILL}[how]
+    running = bookrun.kill_when(process, log, "[execute] executing index", 0.5, signum, alone=True, book=book)
     assert any("helpers.book.warm_kernels" in line for line in running), running
-    if how == "KILL-alone":
-        os.kill(process.pid, signal.SIGKILL)  # the build process alone, not its group
-    else:
-        os.kill(process.pid, signal.SIGTERM if how == "TERM" else signal.SIGINT)
-    process.wait(timeout=120)
     if how != "KILL-alone":
         output = log.read_text(encoding="utf-8", errors="replace")
         assert process.returncode == 130 and "build interrupted: nothing published" in output, output[-3000:]
