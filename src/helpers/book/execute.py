@@ -369,6 +369,13 @@ def _run_stoppably(main, stopped: list[int], running: set) -> None:
         loop.close()
 
 
+def _holding_trace(job: Job, cache: Cache, inputs: Inputs, environment: str) -> Trace | None:
+    """The trace of ``job``'s last execution if it still holds (same notebook, environment and
+    inputs), else None."""
+    trace = cache.trace(job.page.docname)
+    return trace if trace is not None and trace.holds(job.source, environment, inputs) else None
+
+
 def _worth_a_warm_process(jobs: list[Job], cache: Cache, inputs: Inputs, environment: str) -> bool:
     """Whether the pages that will execute are enough to fork their kernels from a warm process
     (:func:`helpers.book.warm_kernels.worth_forking`). A page executed last (the ledger) counts
@@ -376,8 +383,7 @@ def _worth_a_warm_process(jobs: list[Job], cache: Cache, inputs: Inputs, environ
     from helpers.book import warm_kernels
 
     def holds(job: Job) -> bool:
-        trace = cache.trace(job.page.docname)
-        return trace is not None and trace.holds(job.source, environment, inputs)
+        return _holding_trace(job, cache, inputs, environment) is not None
 
     first = sum(1 for job in jobs if not executes_last(job.notebook) and not holds(job))
     last = sum(1 for job in jobs if executes_last(job.notebook) and (first or not holds(job)))
@@ -414,8 +420,8 @@ def execute(
     inputs.executed.mkdir(parents=True, exist_ok=True)
 
     def reuse(job: Job) -> bool:
-        trace = cache.trace(job.page.docname)
-        if trace is None or not trace.holds(job.source, environment, inputs):
+        trace = _holding_trace(job, cache, inputs, environment)
+        if trace is None:
             return False
         raw = cache.notebook(trace)
         if raw is None:

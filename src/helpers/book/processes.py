@@ -17,6 +17,9 @@ import contextlib
 import os
 from pathlib import Path
 
+#: States of a process that has ended: a zombie, or dead.
+ENDED = ("Z", "X")
+
 
 def stat(pid: int | str) -> list[str] | None:
     """Fields of ``/proc/<pid>/stat`` after the command name (``[0]`` the state, ``[1]`` the
@@ -30,7 +33,7 @@ def stat(pid: int | str) -> list[str] | None:
 def started(pid: int) -> str | None:
     """When ``pid`` started (clock ticks after boot), or None if it has ended: gone, or a zombie."""
     fields = stat(pid)
-    return fields[19] if fields and fields[0] not in ("Z", "X") else None
+    return fields[19] if fields and fields[0] not in ENDED else None
 
 
 def running(pid: int, started_at: str | None) -> bool:
@@ -43,7 +46,7 @@ def descendants(pid: int) -> list[tuple[int, str]]:
     children: dict[int, list[tuple[int, str]]] = {}
     for folder in Path("/proc").glob("[0-9]*"):
         fields = stat(folder.name)
-        if fields and fields[0] not in ("Z", "X"):
+        if fields and fields[0] not in ENDED:
             children.setdefault(int(fields[1]), []).append((int(folder.name), fields[19]))
     found, todo = [], list(children.get(pid, []))
     while todo:
