@@ -22,6 +22,13 @@ def report(**changes) -> dict:
             "places.csv": {"s": 15.0, "reexecuted": ["chapters/surge"], "pct": 50.0},
             "raw_inputs.csv": {"s": 6.0, "reexecuted": ["chapters/data_and_methods"], "pct": 20.0},
         },
+        "no_execution_edit": {
+            "page": "chapters/bibliography.md",
+            "s": 4.5,
+            "reexecuted": [],
+            "pct": 15.0,
+            "stages_s": {"validate": 0.2, "sphinx_html": 3.0, "start-up and checks": 0.4},
+        },
         "pdf_after_html_s": 14.0,
         "make_test_s": 600.0,
         "make_test_stages_s": {"lint": 1.0, "unit": 500.0, "book": 2.0, "nbval": 3.0, "publish-tests": 94.0},
@@ -146,3 +153,24 @@ def test_the_clean_build_is_compared_with_one_notebook_at_a_time():
 def test_the_profile_names_both_kinds_of_kernel_start():
     text = bench.render(report())
     assert "about 0.6 s a kernel forked from the warm process, as this build's are, against 1.5 s started" in text
+
+
+def test_the_least_any_edit_takes_is_reported_with_what_it_executed():
+    """An edit that executes nothing times the part of every rebuild that does not depend on the edit."""
+    text = bench.render(report())
+    assert (
+        "after editing chapters/bibliography.md, a page without code, in a tree already edited (so that no "
+        "page's stamp changes), `make html` re-executed nothing and took 4.5 s, 15% of the clean build"
+    ) in text
+    assert "- after editing chapters/bibliography.md (nothing executed): validate 0.20, html 3.00" in text
+    executed = report()
+    executed["no_execution_edit"]["reexecuted"] = ["chapters/how_to_cite"]
+    assert "`make html` re-executed chapters/how_to_cite and took 4.5 s" in bench.render(executed)
+
+
+def test_the_codeless_page_the_bench_edits_has_no_code():
+    """Were code added to it, its edit would execute it, and time more than the fixed part."""
+    from helpers.paths import PROJECT_ROOT
+
+    text = (PROJECT_ROOT / bench.CODELESS_PAGE).read_text(encoding="utf-8")
+    assert "{code-cell}" not in text and bench.CODELESS_PAGE.endswith(".md")

@@ -12,6 +12,10 @@ Measured side by side in one run on this machine, as medians of ``BENCH_RUNS`` r
   ``raw_inputs.csv``, which one chapter reads (the ledger page re-executes only when a number it
   lists or a table it reads for sources changed; the first edit also changes the commit shown,
   "+local changes", so How to cite re-executes too);
+* a ``make html`` after editing a page without code (``chapters/bibliography.md``) in a tree
+  already edited, so that no page's stamp changes either: it re-executes nothing, so its time is
+  the part of every rebuild that does not depend on what changed (validation, staging, and the
+  Sphinx runs over every page, as a strict build must), the least any edit can take;
 * a ``make book`` after ``make html`` (the executions and the HTML reused, and the LaTeX sources
   ``make html`` wrote on its second core compiled);
 * ``make test`` (``BENCH_TEST_RUNS`` runs, default 1), stage by stage (the targets it runs, in
@@ -62,6 +66,10 @@ TABLE_EDITS = (
     ("places.csv", b"a focus of Russia's advance", b"a focus of Russia's advance (bench)"),
     ("raw_inputs.csv", b"checked against these pins", b"checked against these pins (bench)"),
 )
+#: The page edited to time a rebuild that executes nothing: a page without code, edited twice
+#: (a blank line added, then a second one), the first time untimed, to make the tree differ from
+#: its commit so that the timed edit changes no page's stamp.
+CODELESS_PAGE = "chapters/bibliography.md"
 
 
 def run(command: list[str], cwd: Path = PROJECT_ROOT) -> tuple[float, str]:
@@ -213,13 +221,16 @@ def main() -> int:
     run([*MAKE, "setup"])
     descriptor = PROJECT_ROOT / "data" / "datapackage.json"
     tables = {name: PROJECT_ROOT / "data" / name for name, _, _ in TABLE_EDITS}
-    original = {path: path.read_bytes() for path in [*tables.values(), descriptor]}
+    page = PROJECT_ROOT / CODELESS_PAGE
+    original = {path: path.read_bytes() for path in [*tables.values(), descriptor, page]}
 
     peer, clean, one_worker, no_change, pdf_after_html, logs = [], [], [], [], [], []
     one_table: dict[str, list[float]] = {name: [] for name in tables}
     clean_stages: list[tuple[float, dict[str, float]]] = []
     one_table_stages: dict[str, list[tuple[float, dict[str, float]]]] = {name: [] for name in tables}
     reexecuted: dict[str, list[str]] = {}
+    no_execution: list[tuple[float, dict[str, float]]] = []
+    no_execution_pages: list[str] = []
     try:
         for _ in range(runs):
             peer.append(nbconvert_loop())
@@ -247,6 +258,13 @@ def main() -> int:
                 # untimed: back to the executions of the unedited data, so that the next edit's
                 # rebuild does not also redo the pages that read the table just restored
                 run([*MAKE, "html"])
+            page.write_bytes(original[page] + b"\n")
+            run([*MAKE, "html"])  # untimed: How to cite now shows "+local changes"
+            page.write_bytes(original[page] + b"\n\n")
+            seconds, log = run([*MAKE, "html"])
+            no_execution.append((seconds, build_stages_s(log)))
+            no_execution_pages.extend(executed_pages(log))
+            page.write_bytes(original[page])
     finally:
         for path, raw in original.items():
             path.write_bytes(raw)
@@ -277,6 +295,12 @@ def main() -> int:
             }
             for name, seconds in one_table.items()
         },
+        "no_execution_edit": {
+            "page": CODELESS_PAGE,
+            "s": statistics.median(seconds for seconds, _ in no_execution),
+            "reexecuted": sorted(set(no_execution_pages)),
+            "stages_s": median_stages(no_execution),
+        },
         "clean_stages_s": median_stages(clean_stages),
         "pdf_after_html_s": statistics.median(pdf_after_html),
         "make_test_s": statistics.median(tests),
@@ -294,7 +318,7 @@ def main() -> int:
         "page_mb": page_weights(BUILD / "html"),
     }
     report["clean_ratio"] = report["clean_html_s"] / report["peer_nbconvert_loop_s"]
-    for edit in report["one_table"].values():
+    for edit in [*report["one_table"].values(), report["no_execution_edit"]]:
         edit["pct"] = 100 * edit["s"] / report["clean_html_s"]
     report["largest_page_mb"] = max(report["page_mb"].values())
     OUT.mkdir(parents=True, exist_ok=True)
@@ -318,11 +342,30 @@ def _stage_lines(r: dict) -> list[str]:
     builds = [("clean HTML build", r.get("clean_stages_s", {}))] + [
         (f"after editing data/{name}", edit.get("stages_s", {})) for name, edit in r["one_table"].items()
     ]
+    if "no_execution_edit" in r:
+        builds.append(
+            (f"after editing {r['no_execution_edit']['page']} (nothing executed)", r["no_execution_edit"]["stages_s"])
+        )
     names = {"sphinx_html": "html", "other_formats": "other formats"}
     return [
         f"- {label}: " + ", ".join(f"{names.get(stage, stage)} {seconds:.2f}" for stage, seconds in stages.items())
         for label, stages in builds
         if stages
+    ]
+
+
+def _no_execution_lines(r: dict) -> list[str]:
+    edit = r.get("no_execution_edit")
+    if not edit:
+        return []
+    executed = ", ".join(edit["reexecuted"]) or "nothing"
+    return [
+        "",
+        f"The least any edit takes: after editing {edit['page']}, a page without code, in a tree already "
+        f"edited (so that no page's stamp changes), `make html` re-executed {executed} and took "
+        f"{edit['s']:.1f} s, {edit['pct']:.0f}% of the clean build: validation, staging and the Sphinx runs "
+        "over every page, which every rebuild does whatever changed. A table edit adds the pages that "
+        "read the table.",
     ]
 
 
@@ -430,6 +473,7 @@ def render(r: dict) -> str:
         f"{p['own_execution_sum_s']:.1f} s, so the floor on {r['machine']['cores']} cores is "
         f"{p['floor_s']:.1f} s. The other {rest:.1f} s are validation, staging and Sphinx (reading the "
         "executed notebooks, writing HTML).",
+        *_no_execution_lines(r),
         *_scaling_lines(r),
         "",
         "Where each build's time goes (medians, seconds; `html` ends with the HTML Sphinx run, "
