@@ -123,3 +123,89 @@ def test_dates_a_chart_writes_itself_are_day_first():
     for spec in (charts._web_spec(band.to_dict()), charts._print_spec(band.to_dict())):
         compiled = json.dumps(charts.vega_spec(spec))
         assert "%b %d, %Y" not in compiled and "%-d %B %Y" in compiled
+
+
+def _time_axis_labels(svg: str) -> list[list[str]]:
+    """The labels of each time axis in a chart's SVG, left to right as drawn."""
+    import re
+
+    found = []
+    for axis in re.finditer(r'<g class="mark-group role-axis" [^>]*aria-label="[^"]*time scale[^"]*"', svg):
+        labels = re.search(r'<g class="mark-text role-axis-label"[^>]*>(.*?)</g>', svg[axis.end() :], re.S)
+        found.append(re.findall(r"<text[^>]*>([^<>]+)</text>", labels.group(1)) if labels else [])
+    return found
+
+
+def test_every_time_axis_says_which_year_it_starts_in():
+    """The human cost chart's axis read "February, April, … December, February" with no year
+    anywhere (its January tick, "2025", was left out for room): the first label names its year,
+    and on a weekly axis every tick in January names it too ("19 Jan 2025")."""
+    import re
+
+    import vl_convert
+
+    from test_hindsight import _chapter_charts
+
+    year = re.compile(r"\b(19|20)\d{2}\b")
+    checked = 0
+    for name, chart in _chapter_charts().items():
+        for spec in (charts._print_spec(chart.to_dict()), charts._web_spec(chart.to_dict())):
+            for labels in _time_axis_labels(vl_convert.vegalite_to_svg(spec)):
+                checked += 1
+                assert labels and year.search(labels[0]), (name, labels)
+                weekly = [label for label in labels if re.fullmatch(r"\d{1,2} [A-Z][a-z]{2}( \d{4})?", label)]
+                assert all(year.search(label) for label in weekly if " Jan" in label), (name, labels)
+    assert checked >= 10
+
+
+def _labels_by_the_rule(ticks: list[tuple[str, bool]]) -> list[str]:
+    """What the book's time-axis label expression writes for each (day, first tick?), rendered by
+    Vega itself: a text mark per tick, ``datum.index`` 0 at the first tick as on an axis."""
+    import re
+
+    import vl_convert
+
+    rows = [
+        {"y": int(day[:4]), "m": int(day[5:7]) - 1, "d": int(day[8:]), "index": 0 if first else 0.5, "i": i}
+        for i, (day, first) in enumerate(ticks)
+    ]
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega/v5.json",
+        "width": 200,
+        "height": 20 * len(rows),
+        "data": [
+            {
+                "name": "ticks",
+                "values": rows,
+                "transform": [{"type": "formula", "expr": "datetime(datum.y, datum.m, datum.d)", "as": "value"}],
+            }
+        ],
+        "marks": [
+            {
+                "type": "text",
+                "from": {"data": "ticks"},
+                "encode": {
+                    "enter": {
+                        "text": {"signal": charts.TEXT_FITS["axisTemporal"]["labelExpr"]},
+                        "y": {"signal": "datum.i * 20 + 15"},
+                    }
+                },
+            }
+        ],
+    }
+    return re.findall(r"<text[^>]*>([^<>]+)</text>", vl_convert.vega_to_svg(spec))
+
+
+def test_a_time_axis_label_names_the_year_at_its_first_tick_and_its_years_first_days():
+    cases = {
+        ("2024-02-01", True): "February 2024",
+        ("2024-04-01", False): "April",
+        ("2025-01-01", False): "2025",
+        ("2025-01-01", True): "2025",
+        ("2024-08-04", True): "4 Aug 2024",
+        ("2024-08-11", False): "11 Aug",
+        ("2025-01-05", False): "5 Jan 2025",
+        ("2025-01-12", False): "12 Jan 2025",
+        ("2024-12-29", False): "29 Dec",
+    }
+    assert _labels_by_the_rule(list(cases)) == list(cases.values())

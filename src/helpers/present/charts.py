@@ -173,10 +173,14 @@ TEXT_FITS = {
     "axisX": {"labelFlush": 40},
     # dates day first, as the book writes them ("4 August 2024"): a year's first day as the
     # year, a month's as the month, any other day as "4 Aug" (Vega's default wrote "Aug 04"
-    # beside "September" on one axis)
+    # beside "September" on one axis). The first tick (``datum.index`` 0) and, on a weekly axis,
+    # every tick in January carry the year ("February 2024", "19 Jan 2025"): an axis read
+    # "February … December, February" with no year, its January tick left out for room, and
+    # a weekly one "4 Aug 2024 … 22 Dec, 19 Jan" once its first week of January was left out.
     "axisTemporal": {
-        "labelExpr": "timeFormat(datum.value, date(datum.value) == 1 ? "
-        "(month(datum.value) == 0 ? '%Y' : '%B') : '%-d %b')",
+        "labelExpr": "timeFormat(datum.value, date(datum.value) == 1"
+        " ? (month(datum.value) == 0 ? '%Y' : datum.index == 0 ? '%B %Y' : '%B')"
+        " : (datum.index == 0 || month(datum.value) == 0 ? '%-d %b %Y' : '%-d %b'))",
         "labelSeparation": 8,  # a tick label too close to the last one shown is left out
     },
     # a date a chart writes by itself (a mark's description, which screen readers read; a
