@@ -209,3 +209,30 @@ def test_a_time_axis_label_names_the_year_at_its_first_tick_and_its_years_first_
         ("2024-12-29", False): "29 Dec",
     }
     assert _labels_by_the_rule(list(cases)) == list(cases.values())
+
+
+def test_each_legend_is_shown_once():
+    """The deaths-per-day chart showed its legend twice, once in colour and once in black: colour
+    and dash, sorted by a list of values, made two legends where one was meant to show both."""
+    import re
+
+    import vl_convert
+
+    from test_hindsight import _chapter_charts
+
+    for name, chart in _chapter_charts().items():
+        for spec in (charts._print_spec(chart.to_dict()), charts._web_spec(chart.to_dict())):
+            svg = vl_convert.vegalite_to_svg(spec)
+            titles = [
+                re.sub(r"<[^>]+>", "", title).strip()
+                for title in re.findall(r'<g class="mark-text role-legend-title"[^>]*>(.*?)</g>', svg, re.S)
+            ]
+            assert len(titles) == len(set(titles)), (name, titles)
+
+
+def test_a_series_sorted_by_a_list_of_values_is_refused():
+    import pytest
+
+    with pytest.raises(TypeError, match="sort the series by a field"):
+        charts._series("s:N", "Series", sort=["b", "a"])
+    assert set(charts._series("s:N", "Series", sort=alt.SortField("when"))) == {"color", "strokeDash"}

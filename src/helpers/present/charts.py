@@ -65,7 +65,14 @@ def event_label(event_id: str, event: str) -> str:
 
 
 def _series(field: str, title: str, columns: int | None = None, sort=alt.Undefined) -> dict:
-    """Colour and dash for a series field, with one legend below the chart showing both."""
+    """Colour and dash for a series field, with one legend below the chart showing both.
+
+    ``sort`` orders the series by another field (``alt.SortField``), not by a list of values:
+    Vega-Lite gives each channel sorted by a list its own sort index, so colour and dash no
+    longer share a domain and the legend is drawn twice, once in black.
+    """
+    if isinstance(sort, list | tuple):
+        raise TypeError(f"{title}: sort the series by a field, not a list of values (it splits the legend)")
     legend = alt.Legend(orient="bottom", columns=columns) if columns else alt.Legend(orient="bottom")
     return {
         "color": alt.Color(field, title=title, legend=legend, sort=sort),
@@ -696,14 +703,13 @@ def deaths_per_day(rates: pd.DataFrame, *, cut) -> alt.Chart:
         month_label=rates["month"].dt.strftime("%B %Y"),
         **{"as known on": [hindsight_marked(fmt_date(d), d, cut) for d in rates["snapshot_date"]]},
     )
-    snapshots = data.drop_duplicates("snapshot_date").sort_values("snapshot_date")["as known on"].tolist()
     return (
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
             x=alt.X("month:T", title="Month of death"),
             y=alt.Y("per_day:Q", title="Deaths confirmed by name per day (people)"),
-            **_series("as known on:N", "Count as known on", sort=snapshots),  # oldest first
+            **_series("as known on:N", "Count as known on", sort=alt.SortField("snapshot_date")),  # oldest first
             tooltip=[
                 alt.Tooltip("month_label:N", title="Month"),
                 alt.Tooltip("as known on:N"),
