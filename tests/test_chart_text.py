@@ -3,6 +3,7 @@ accessibility test checks the rendered pages with ``CUT_CHART_TEXT``; these chec
 
 from __future__ import annotations
 
+import functools
 import json
 
 import altair as alt
@@ -125,14 +126,30 @@ def test_dates_a_chart_writes_itself_are_day_first():
         assert "%b %d, %Y" not in compiled and "%-d %B %Y" in compiled
 
 
+@functools.cache
+def _rendered_chapter_charts() -> tuple[tuple[str, str], ...]:
+    """Each chapter chart as Vega draws it, in print and on the web: (name, SVG)."""
+    import vl_convert
+
+    from test_hindsight import _chapter_charts
+
+    return tuple(
+        (name, vl_convert.vegalite_to_svg(spec(chart.to_dict())))
+        for name, chart in _chapter_charts().items()
+        for spec in (charts._print_spec, charts._web_spec)
+    )
+
+
 def _time_axis_labels(svg: str) -> list[list[str]]:
     """The labels of each time axis in a chart's SVG, left to right as drawn."""
     import re
 
+    from test_hindsight import svg_texts
+
     found = []
     for axis in re.finditer(r'<g class="mark-group role-axis" [^>]*aria-label="[^"]*time scale[^"]*"', svg):
-        labels = re.search(r'<g class="mark-text role-axis-label"[^>]*>(.*?)</g>', svg[axis.end() :], re.S)
-        found.append(re.findall(r"<text[^>]*>([^<>]+)</text>", labels.group(1)) if labels else [])
+        labels = svg_texts(svg[axis.end() :], "axis-label")
+        found.append(labels[0] if labels else [])
     return found
 
 
@@ -142,19 +159,14 @@ def test_every_time_axis_says_which_year_it_starts_in():
     and on a weekly axis every tick in January names it too ("19 Jan 2025")."""
     import re
 
-    import vl_convert
-
-    from test_hindsight import _chapter_charts
-
     year = re.compile(r"\b(19|20)\d{2}\b")
     checked = 0
-    for name, chart in _chapter_charts().items():
-        for spec in (charts._print_spec(chart.to_dict()), charts._web_spec(chart.to_dict())):
-            for labels in _time_axis_labels(vl_convert.vegalite_to_svg(spec)):
-                checked += 1
-                assert labels and year.search(labels[0]), (name, labels)
-                weekly = [label for label in labels if re.fullmatch(r"\d{1,2} [A-Z][a-z]{2}( \d{4})?", label)]
-                assert all(year.search(label) for label in weekly if " Jan" in label), (name, labels)
+    for name, svg in _rendered_chapter_charts():
+        for labels in _time_axis_labels(svg):
+            checked += 1
+            assert labels and year.search(labels[0]), (name, labels)
+            weekly = [label for label in labels if re.fullmatch(r"\d{1,2} [A-Z][a-z]{2}( \d{4})?", label)]
+            assert all(year.search(label) for label in weekly if " Jan" in label), (name, labels)
     assert checked >= 10
 
 
@@ -214,20 +226,11 @@ def test_a_time_axis_label_names_the_year_at_its_first_tick_and_its_years_first_
 def test_each_legend_is_shown_once():
     """The deaths-per-day chart showed its legend twice, once in colour and once in black: colour
     and dash, sorted by a list of values, made two legends where one was meant to show both."""
-    import re
+    from test_hindsight import svg_texts
 
-    import vl_convert
-
-    from test_hindsight import _chapter_charts
-
-    for name, chart in _chapter_charts().items():
-        for spec in (charts._print_spec(chart.to_dict()), charts._web_spec(chart.to_dict())):
-            svg = vl_convert.vegalite_to_svg(spec)
-            titles = [
-                re.sub(r"<[^>]+>", "", title).strip()
-                for title in re.findall(r'<g class="mark-text role-legend-title"[^>]*>(.*?)</g>', svg, re.S)
-            ]
-            assert len(titles) == len(set(titles)), (name, titles)
+    for name, svg in _rendered_chapter_charts():
+        titles = [" ".join(title) for title in svg_texts(svg, "legend-title")]
+        assert len(titles) == len(set(titles)), (name, titles)
 
 
 def test_a_series_sorted_by_a_list_of_values_is_refused():

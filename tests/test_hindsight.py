@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -13,6 +14,14 @@ from helpers.data.load import load
 from helpers.present import charts
 
 CUT = pd.Timestamp("2024-11-20")
+SVG_TEXT = re.compile(r"<text[^>]*>([^<>]+)</text>")
+
+
+def svg_texts(svg: str, role: str) -> list[list[str]]:
+    """The texts of each mark group of ``role`` (``axis-label``, ``legend-title``,
+    ``legend-label``) in a chart Vega drew as SVG, in drawing order."""
+    groups = re.findall(rf'<g class="mark-text role-{role}"[^>]*>(.*?)</g>', svg, re.S)
+    return [SVG_TEXT.findall(group) for group in groups]
 
 
 def builders() -> dict:
@@ -121,13 +130,10 @@ def test_the_snapshots_are_listed_oldest_first():
     monthly = load("mz_monthly")
     latest = human_cost.latest_snapshot(monthly)
     rates = pd.concat([human_cost.daily_rates(monthly, latest), human_cost.daily_rates(monthly, "2024-11-15")])
-    import re
-
     import vl_convert
 
     svg = vl_convert.vegalite_to_svg(charts.deaths_per_day(rates, cut=CUT).to_dict())
-    labels = re.findall(r'<g class="mark-text role-legend-label"[^>]*>(.*?)</g>', svg, re.S)
-    shown = [text for label in labels for text in re.findall(r"<text[^>]*>([^<>]+)</text>", label)]
+    shown = [text for label in svg_texts(svg, "legend-label") for text in label]
     assert shown == ["15 November 2024", f"{latest.day} {latest:%B %Y} (hindsight)"]
 
 
