@@ -166,6 +166,7 @@ def test_the_least_any_edit_takes_is_reported_with_what_it_executed():
     executed = report()
     executed["no_execution_edit"]["reexecuted"] = ["chapters/how_to_cite"]
     assert "`make html` re-executed chapters/how_to_cite and took 4.5 s" in bench.render(executed)
+    assert "- after editing chapters/bibliography.md (chapters/how_to_cite executed):" in bench.render(executed)
 
 
 def test_the_codeless_page_the_bench_edits_has_no_code():

@@ -342,10 +342,9 @@ def _stage_lines(r: dict) -> list[str]:
     builds = [("clean HTML build", r.get("clean_stages_s", {}))] + [
         (f"after editing data/{name}", edit.get("stages_s", {})) for name, edit in r["one_table"].items()
     ]
-    if "no_execution_edit" in r:
-        builds.append(
-            (f"after editing {r['no_execution_edit']['page']} (nothing executed)", r["no_execution_edit"]["stages_s"])
-        )
+    if edit := r.get("no_execution_edit"):
+        executed = ", ".join(edit["reexecuted"]) or "nothing"
+        builds.append((f"after editing {edit['page']} ({executed} executed)", edit["stages_s"]))
     names = {"sphinx_html": "html", "other_formats": "other formats"}
     return [
         f"- {label}: " + ", ".join(f"{names.get(stage, stage)} {seconds:.2f}" for stage, seconds in stages.items())
