@@ -12,6 +12,8 @@ import pandas as pd
 from helpers.paths import PROJECT_ROOT
 from helpers.present import charts
 
+CUT = pd.Timestamp("2024-11-20")
+
 
 def _chart_with_its_own_legend_settings() -> dict:
     data = pd.DataFrame({"x": [1, 2], "y": [3, 4], "series": ["a long series name", "another"]})
@@ -239,3 +241,31 @@ def test_a_series_sorted_by_a_list_of_values_is_refused():
     with pytest.raises(TypeError, match="sort the series by a field"):
         charts._series("s:N", "Series", sort=["b", "a"])
     assert set(charts._series("s:N", "Series", sort=alt.SortField("when"))) == {"color", "strokeDash"}
+
+
+def test_the_monthly_bars_name_each_month_in_words_in_order():
+    """The monthly bars were labelled "2023-01", "2023-02", …: a reader's axis says "Jan 2023"."""
+    import vl_convert
+
+    from helpers.analysis import surge
+    from helpers.data.load import load
+    from test_hindsight import svg_texts
+
+    months = surge.monthly(load("deepstate_changes"))
+    svg = vl_convert.vegalite_to_svg(charts._print_spec(charts.monthly_net_change(months, cut=CUT).to_dict()))
+    shown = [text for group in svg_texts(svg, "axis-label") for text in group]
+    expected = [f"{pd.Timestamp(m):%b %Y}" for m in sorted(months["month"])]
+    assert [text for text in shown if text in expected] == expected
+
+
+def test_a_chart_description_names_the_months_its_data_covers():
+    """The monthly chart's description (what a screen reader reads) said "January 2023 to January
+    2025" whatever the data held."""
+    from helpers.analysis import surge
+    from helpers.data.load import load
+
+    months = surge.monthly(load("deepstate_changes"))
+    later = months.loc[months["month"] >= "2024-03"]
+    description = charts.monthly_net_change(later, cut=CUT).to_dict()["description"]
+    assert f"from March 2024 to {pd.Timestamp(later['month'].max()):%B %Y}" in description
+    assert "2023" not in description

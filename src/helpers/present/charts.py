@@ -513,7 +513,11 @@ def _shown(function):
 def monthly_net_change(months: pd.DataFrame, *, cut) -> alt.Chart:
     """Bars of net monthly change in Russian-held area, coloured by year; months that end after
     the article (``cut``) are drawn faint and labelled as hindsight."""
-    data = months[["month", "year", "label", "start_date", "end_date", "net_km2", "gained_km2", "lost_km2"]].copy()
+    columns = ["month", "year", "label", "start_date", "end_date", "net_km2", "gained_km2", "lost_km2"]
+    data = months[columns].sort_values("month").reset_index(drop=True)
+    first_day = pd.to_datetime(data["month"], format="%Y-%m")
+    data["axis_month"] = first_day.dt.strftime("%b %Y")  # "Jan 2023", not "2023-01"
+    covered = f"from {first_day.min():%B %Y} to {first_day.max():%B %Y}" if len(data) else "(no months)"
     known = f"Known by {fmt_date(cut)}"
     data["when"] = [hindsight_label(cut) if is_hindsight(d, cut) else known for d in data["end_date"]]
     for column in ("start_date", "end_date"):
@@ -522,7 +526,7 @@ def monthly_net_change(months: pd.DataFrame, *, cut) -> alt.Chart:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("month:O", title="Month", axis=alt.Axis(labelAngle=-60)),
+            x=alt.X("axis_month:O", title="Month", sort=None, axis=alt.Axis(labelAngle=-60)),  # data order
             y=alt.Y("net_km2:Q", title="Net change in Russian-held area (km²)"),
             color=alt.Color("year:N", title="Year", legend=alt.Legend(orient="bottom")),
             opacity=alt.Opacity(
@@ -546,8 +550,8 @@ def monthly_net_change(months: pd.DataFrame, *, cut) -> alt.Chart:
             height=300,
             title="Net monthly change in Russian-held area, DeepStateMap",
             description=(
-                "Bar chart of the net change in the area of Ukraine held by Russia each month from "
-                "January 2023 to January 2025, measured from DeepStateMap snapshots. Bars below zero "
+                "Bar chart of the net change in the area of Ukraine held by Russia each month "
+                f"{covered}, measured from DeepStateMap snapshots. Bars below zero "
                 "are months in which Ukraine regained more than Russia took. Months ending after "
                 f"the article ({fmt_date(cut)}) are drawn faint: hindsight."
             ),
