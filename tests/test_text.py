@@ -83,3 +83,16 @@ def test_negative_numbers_take_the_minus_sign_and_zero_has_none():
     assert text.fmt_int(0) == "0" and text.fmt_number(2.5, 1) == "2.5"
     assert charts._cell_text(-0.001, ",.2f") == "0.00" and charts._cell_text(-3, ",") == "\u22123"
     assert charts._cell_text(-185.0) == "\u2212185" and charts._cell_text(-0.004) == "0.00"
+
+
+def test_lists_and_months_read_as_prose():
+    from helpers.present.text import fmt_list, fmt_month_span, fmt_months
+
+    assert [fmt_list(items) for items in (["a"], ["a", "b"], ["a", "b", "c"])] == ["a", "a and b", "a, b and c"]
+    days = pd.to_datetime(["2024-11-15", "2024-10-03", "2024-10-20"])
+    assert fmt_months(days) == "October and November 2024"
+    assert fmt_months(pd.to_datetime(["2024-12-01", "2025-01-31"])) == "December 2024 and January 2025"
+    assert fmt_month_span(days) == "from October 2024 to November 2024"
+    assert fmt_month_span(days[:1]) == "in November 2024"
+    with pytest.raises(ValueError, match="no dates"):
+        fmt_month_span([])

@@ -31,7 +31,7 @@ import pandas as pd
 
 from helpers.data.schemas import MAP_ORIENTATION_LAYERS
 from helpers.data.sourced import is_hindsight
-from helpers.present.text import fmt_date, hindsight_marked, signed
+from helpers.present.text import fmt_date, fmt_list, fmt_month_span, fmt_months, hindsight_marked, signed
 
 WIDTH = 560  # the PDF's width; on the web a chart fills its container (see book_renderer)
 
@@ -122,6 +122,13 @@ def _event_labels(marks: pd.DataFrame) -> list[alt.Chart]:
     )
     text = alt.Chart(labelled).mark_text(**text_settings).encode(**encoding)
     return [leaders, halo, text]
+
+
+def _events_described(marks: pd.DataFrame) -> str:
+    """The event lines in a chart's description: the labels a reader sees on them, in date order."""
+    labels = [label for label in marks.sort_values("date")["label"] if label]
+    lines = "a dashed vertical line for each dated event"
+    return f"with {lines}, labelled {fmt_list(labels)}" if labels else f"with {lines}"
 
 
 #: How a chart marks data dated after the article (see helpers.analysis.hindsight).
@@ -650,8 +657,7 @@ def held_area_timeline(series: pd.DataFrame, events: pd.DataFrame, *, cut) -> al
         title="Area of Kursk region held by Ukraine, DeepStateMap",
         description=(
             "Line chart of the area of Russia's Kursk region that DeepStateMap marked as held by Ukraine, "
-            "and held or grey zone, from the incursion to January 2025, with dashed vertical lines for "
-            "the incursion, the peak, the reported Russian recapture and the US decisions of November 2024. "
+            f"and held or grey zone, {fmt_month_span(series['date'])}, {_events_described(marks)}. "
             f"Dates after the article ({fmt_date(cut)}) are shaded as hindsight."
         ),
     )
@@ -693,7 +699,7 @@ def headline_totals(headlines: pd.DataFrame, reported: pd.DataFrame, *, cut) -> 
         title="Russian military deaths confirmed by name: published totals",
         description=(
             "Step line of Mediazona's published total of Russian military deaths confirmed by name, "
-            "with diamonds for the totals reported in the press in October and November 2024. "
+            f"with diamonds for the totals reported in the press in {fmt_months(reported['as_of'])}. "
             f"Dates after the article ({fmt_date(cut)}) are shaded as hindsight."
         ),
     )
@@ -703,6 +709,7 @@ def headline_totals(headlines: pd.DataFrame, reported: pd.DataFrame, *, cut) -> 
 def deaths_per_day(rates: pd.DataFrame, *, cut) -> alt.Chart:
     """Lines of deaths per day by month of death, one per snapshot (``snapshot_date``) the count
     is as known on; a snapshot after the article (``cut``) is labelled as hindsight."""
+    snapshots = [hindsight_marked(fmt_date(d), d, cut) for d in sorted(rates["snapshot_date"].unique())]
     data = rates.assign(
         month_label=rates["month"].dt.strftime("%B %Y"),
         **{"as known on": [hindsight_marked(fmt_date(d), d, cut) for d in rates["snapshot_date"]]},
@@ -727,9 +734,8 @@ def deaths_per_day(rates: pd.DataFrame, *, cut) -> alt.Chart:
             title="Deaths confirmed by name per day, by month of death",
             description=(
                 "Line chart of Russian military deaths confirmed by name per day, by month of death, "
-                "as known in November 2024 and as known in the latest snapshot (hindsight, after the article "
-                f"of {fmt_date(cut)}); the later count is much higher for recent months because names are "
-                "added long after a death."
+                f"as known on {' and on '.join(snapshots)}; the article is dated {fmt_date(cut)}. A later "
+                "count is higher for recent months because names are added long after a death."
             ),
         )
     )
@@ -869,8 +875,8 @@ def weekly_change_with_events(weekly: pd.DataFrame, events: pd.DataFrame, *, cut
         title="Russian gains between snapshots, and the decisions of November 2024",
         description=(
             "Bar chart of the net change per day in the area of Ukraine held by Russia between consecutive "
-            "DeepStateMap snapshots from September 2024 to January 2025, with dashed lines marking the US "
-            "election, the ATACMS decisions, the mines decision and the inauguration. "
+            f"DeepStateMap snapshots {fmt_month_span(pd.concat([weekly['from'], weekly['to']]))}, "
+            f"{_events_described(marks)}. "
             f"Dates after the article ({fmt_date(cut)}) are shaded as hindsight."
         ),
     )
@@ -1121,6 +1127,7 @@ def gains_map(layers: pd.DataFrame, places: pd.DataFrame, *, cut, finding: str =
     is labelled hindsight."""
     periods = layers.loc[(layers["layer"] == "taken") & (layers["period"] != "2023")].sort_values("end_date")
     box = _extent(periods, 0.35)
+    bar_km = 50
     label = {row["period"]: hindsight_marked(row["label"], row["end_date"], cut) for _, row in periods.iterrows()}
     order = [label[p] for p in periods["period"]]
     regions = (
@@ -1162,7 +1169,7 @@ def gains_map(layers: pd.DataFrame, places: pd.DataFrame, *, cut, finding: str =
         .encode(longitude="longitude:Q", latitude="latitude:Q", text="label:N")
     )
     return (
-        alt.layer(*_countries(layers, box), regions, held, taken, points, names, *_scale_bar(box))
+        alt.layer(*_countries(layers, box), regions, held, taken, points, names, *_scale_bar(box, km=bar_km))
         .project(**MAP_PROJECTION)
         .properties(
             width=WIDTH,
@@ -1173,7 +1180,7 @@ def gains_map(layers: pd.DataFrame, places: pd.DataFrame, *, cut, finding: str =
                 f"over the area it held on the article's date ({fmt_date(cut)}) in light grey, with region "
                 "borders, neighbouring countries faintly tinted and named, and the places the article names. "
                 "The period after the article is labelled hindsight. "
-                "Equal-area projection; the bar shows 50 km. " + finding
+                f"Equal-area projection; the bar shows {bar_km} km. " + finding
             ),
         )
     )
@@ -1185,6 +1192,7 @@ def kursk_map(layers: pd.DataFrame, *, cut, finding: str = "") -> alt.LayerChart
     and dash), the area held on the article's date filled, Ukraine's Sumy region for orientation."""
     held = layers.loc[layers["layer"] == "kursk_held"].sort_values("end_date")
     box = _extent(held, 0.12)
+    bar_km = 20
 
     def when(row) -> str:
         day = pd.Timestamp(row["end_date"])
@@ -1244,17 +1252,17 @@ def kursk_map(layers: pd.DataFrame, *, cut, finding: str = "") -> alt.LayerChart
         .encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
     )
     return (
-        alt.layer(sumy, on_the_day, outlines, countries, *_scale_bar(box, km=20))
+        alt.layer(sumy, on_the_day, outlines, countries, *_scale_bar(box, km=bar_km))
         .project(**MAP_PROJECTION)
         .properties(
             width=WIDTH,
             height=400,
             title="Ukraine's hold in Russia's Kursk region on key dates, DeepStateMap",
             description=(
-                "Map of the part of Russia's Kursk region held by Ukraine, as an outline for each of five dates "
-                "(first mapped, largest, 1 October 2024, the article's date and 20 January 2025, hindsight), "
-                f"each in its own colour and dash, with the area held on the article's date ({fmt_date(cut)}) "
-                "shaded and Ukraine's Sumy region to the south-west for orientation; the bar shows 20 km. " + finding
+                "Map of the part of Russia's Kursk region held by Ukraine, drawn as an outline in its own "
+                f"colour and dash on each of these dates: {'; '.join(order)}. The area held on the article's "
+                f"date ({fmt_date(cut)}) is shaded, and Ukraine's Sumy region to the south-west is shown for "
+                f"orientation; the bar shows {bar_km} km. " + finding
             ),
         )
     )

@@ -115,6 +115,36 @@ def fmt_date(value) -> str:
     return day_first(value)
 
 
+def fmt_list(items) -> str:
+    """Items as prose: 'a', 'a and b', 'a, b and c'."""
+    items = [str(i) for i in items]
+    return " and ".join(items) if len(items) < 3 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _months(dates) -> list[pd.Timestamp]:
+    days = pd.to_datetime(pd.Series(list(dates), dtype=object)).dropna()
+    return sorted({day.to_period("M").to_timestamp() for day in days})
+
+
+def fmt_month_span(dates) -> str:
+    """The months ``dates`` run over: 'from September 2024 to January 2025', or 'in May 2024'."""
+    months = _months(dates)
+    if not months:
+        raise ValueError("no dates to describe")
+    first, last = months[0], months[-1]
+    return f"in {first:%B %Y}" if first == last else f"from {first:%B %Y} to {last:%B %Y}"
+
+
+def fmt_months(dates) -> str:
+    """Each month of ``dates``, its year said once: 'October and November 2024',
+    'December 2024 and January 2025'."""
+    months = _months(dates)
+    if not months:
+        raise ValueError("no dates to describe")
+    years = sorted({m.year for m in months})
+    return fmt_list(f"{fmt_list(f'{m:%B}' for m in months if m.year == y)} {y}" for y in years)
+
+
 def glue_text(key: str, text: str) -> None:
     """Glue a formatted string under ``key``, not displayed in the cell.
 
