@@ -269,3 +269,20 @@ def test_a_chart_description_names_the_months_its_data_covers():
     description = charts.monthly_net_change(later, cut=CUT).to_dict()["description"]
     assert f"from March 2024 to {pd.Timestamp(later['month'].max()):%B %Y}" in description
     assert "2023" not in description
+
+
+def test_the_cumulative_chart_does_not_run_far_below_its_lowest_value():
+    """One early DeepStateMap week is 3 km² below the start; Vega's rounding ran the axis to −500,
+    an empty seventh of the chart. The axis now stops at the next hundred below the data."""
+    import vl_convert
+
+    from helpers.analysis import surge
+    from helpers.data.load import load
+    from test_hindsight import svg_texts
+
+    series = surge.cumulative_since(load("deepstate_areas"), load("isw_areas"), "2023-12-31", "2024-11-17")
+    assert -100 < series["change_km2"].min() < 0
+    chart = charts.cumulative_change(series, "31 December 2023", cut=CUT)
+    svg = vl_convert.vegalite_to_svg(charts._print_spec(chart.to_dict()))
+    values = [int(t.replace(",", "").replace("\u2212", "-")) for t in svg_texts(svg, "axis-label")[1]]
+    assert min(values) == 0 and max(values) >= series["change_km2"].max()

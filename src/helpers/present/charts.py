@@ -24,6 +24,7 @@ import functools
 import hashlib
 import html
 import json
+import math
 import re
 
 import altair as alt
@@ -572,12 +573,18 @@ def cumulative_change(
 ) -> alt.LayerChart:
     """Lines of change since a start date in each measurement, with reported figures as points."""
     data = series.assign(day=series["date"].dt.strftime("%Y-%m-%d"))
+    shown = pd.concat([series["change_km2"], reported["value"] if reported is not None else pd.Series(dtype=float)])
+    # Vega rounds the axis to its tick step: a dip of a few km² below the start ran it to -500.
+    # It stops at the next hundred below the data and the next tick step above.
+    domain = [min(0, math.floor(shown.min() / 100) * 100), max(500, math.ceil(shown.max() / 500) * 500)]
     lines = (
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
             x=alt.X("date:T", title="Date"),
-            y=alt.Y("change_km2:Q", title=f"Change since {start_label} (km²)"),
+            y=alt.Y(
+                "change_km2:Q", title=f"Change since {start_label} (km²)", scale=alt.Scale(domain=domain, nice=False)
+            ),
             **_series("series:N", "Measurement", columns=1),
             tooltip=[
                 alt.Tooltip("series:N", title="Measurement"),
