@@ -36,7 +36,7 @@ def test_a_charts_own_legend_settings_add_to_the_books_colours():
 
 
 def test_the_hindsight_label_moves_before_a_band_too_narrow_for_it():
-    _band, text = charts._hindsight_band(pd.Timestamp("2024-11-20"), pd.Timestamp("2025-01-31"), 300)
+    _band, (_halo, text) = charts._hindsight_band(pd.Timestamp("2024-11-20"), pd.Timestamp("2025-01-31"), 300)
     mark = text.to_dict()["mark"]
     assert "scale('x', datum.start)" in mark["align"]["expr"] and "'right'" in mark["align"]["expr"]
     assert "scale('x', datum.start)" in mark["dx"]["expr"]
@@ -122,7 +122,7 @@ def test_the_data_tables_note_counts_the_rows_it_leaves_out():
 def test_dates_a_chart_writes_itself_are_day_first():
     """Vega-Lite's own date format wrote "Nov 20, 2024" in the descriptions screen readers read
     for each mark (the hindsight band's, for one), where the book writes "20 November 2024"."""
-    band, _text = charts._hindsight_band(pd.Timestamp("2024-11-20"), pd.Timestamp("2025-01-31"), 300)
+    (band,), _label = charts._hindsight_band(pd.Timestamp("2024-11-20"), pd.Timestamp("2025-01-31"), 300)
     for spec in (charts._web_spec(band.to_dict()), charts._print_spec(band.to_dict())):
         compiled = json.dumps(charts.vega_spec(spec))
         assert "%b %d, %Y" not in compiled and "%-d %B %Y" in compiled
@@ -286,3 +286,21 @@ def test_the_cumulative_chart_does_not_run_far_below_its_lowest_value():
     svg = vl_convert.vegalite_to_svg(charts._print_spec(chart.to_dict()))
     values = [int(t.replace(",", "").replace("\u2212", "-")) for t in svg_texts(svg, "axis-label")[1]]
     assert min(values) == 0 and max(values) >= series["change_km2"].max()
+
+
+def test_the_hindsight_label_lies_over_the_data_on_a_halo():
+    """ "Hindsight →" was drawn under the data, so a bar in the General Staff chart ran through its
+    words (in print and on a phone). It is now drawn last, on a halo like the event labels'."""
+    from test_hindsight import _chapter_charts
+
+    css = (PROJECT_ROOT / "_static" / "book.css").read_text(encoding="utf-8")
+    assert f"g.{charts.HINDSIGHT_LABEL_HALO}_marks text" in css
+    for name, chart in _chapter_charts().items():
+        layers = chart.to_dict().get("layer", [])
+        labelled = [i for i, layer in enumerate(layers) if "Hindsight \u2192" in json.dumps(layer)]
+        if not labelled:
+            continue
+        assert len(labelled) == 2 and labelled[1] == len(layers) - 1, name  # the halo, then the label, last
+        halo, text = layers[-2], layers[-1]
+        assert halo["name"] == charts.HINDSIGHT_LABEL_HALO and halo["mark"]["stroke"] == "white", name
+        assert halo["encoding"] == text["encoding"] and "stroke" not in text["mark"], name

@@ -134,20 +134,25 @@ def _events_described(marks: pd.DataFrame) -> str:
 
 #: How a chart marks data dated after the article (see helpers.analysis.hindsight).
 HINDSIGHT_NAME = "hindsight"
+#: Name of the layer under the hindsight band's label that keeps the data from running through
+#: it (in the page's colour on the web, as the event labels' halo).
+HINDSIGHT_LABEL_HALO = "hindsight_label_halo"
 
 
 def hindsight_label(cut) -> str:
     return f"Hindsight: after the article ({fmt_date(cut)})"
 
 
-def _hindsight_band(cut, end, height: int) -> list[alt.Chart]:
-    """A shaded band, labelled at its foot, over dates after ``cut`` (nothing if ``end`` is not after it).
+def _hindsight_band(cut, end, height: int) -> tuple[list[alt.Chart], list[alt.Chart]]:
+    """A shaded band over dates after ``cut``, to draw under the data, and its label at the band's
+    foot, to draw over the data on a halo (nothing if ``end`` is not after ``cut``).
 
     Every time chart takes the article's date as ``cut`` and calls this, so data the article's
-    authors could not see is marked on the web and in the PDF alike.
+    authors could not see is marked on the web and in the PDF alike. Drawn under the data, the
+    label had bars running through its words.
     """
     if not is_hindsight(end, cut):
-        return []
+        return [], []
     cut, end = pd.Timestamp(cut), pd.Timestamp(end)
     band = pd.DataFrame(
         {"start": [cut.strftime("%Y-%m-%d")], "end": [end.strftime("%Y-%m-%d")], "label": [hindsight_label(cut)]}
@@ -159,12 +164,15 @@ def _hindsight_band(cut, end, height: int) -> list[alt.Chart]:
     )
     # inside the band, from its start; where the band is too narrow for the label (a phone, a
     # short hindsight period), just before it, still pointing into it
-    text = (
-        alt.Chart(band)
-        .mark_text(**_away_from_the_right_edge("start", 70), baseline="bottom", dy=-3, fontSize=10, color=INK)
-        .encode(x="start:T", y=alt.value(height), text=alt.value("Hindsight →"))
+    settings = {**_away_from_the_right_edge("start", 70), "baseline": "bottom", "dy": -3, "fontSize": 10, "color": INK}
+    encoding = {"x": "start:T", "y": alt.value(height), "text": alt.value("Hindsight \u2192")}
+    halo = (
+        alt.Chart(band, name=HINDSIGHT_LABEL_HALO)
+        .mark_text(**settings, stroke="white", strokeWidth=4, strokeJoin="round")
+        .encode(**encoding)
     )
-    return [rect, text]
+    text = alt.Chart(band).mark_text(**settings).encode(**encoding)
+    return [rect], [halo, text]
 
 
 def _latest(*dates) -> pd.Timestamp:
@@ -593,7 +601,8 @@ def cumulative_change(
             ],
         )
     )
-    layers = [*_hindsight_band(cut, series["date"].max(), 320), lines]
+    band, band_label = _hindsight_band(cut, series["date"].max(), 320)
+    layers = [*band, lines]
     if reported is not None and len(reported):
         points = (
             alt.Chart(reported.assign(day=reported["date"].dt.strftime("%Y-%m-%d")))
@@ -609,7 +618,7 @@ def cumulative_change(
             )
         )
         layers.append(points)
-    return alt.layer(*layers).properties(
+    return alt.layer(*layers, *band_label).properties(
         width=WIDTH,
         height=320,
         title="Russian gains in 2024: three measurements and the reported figure",
@@ -657,8 +666,8 @@ def held_area_timeline(series: pd.DataFrame, events: pd.DataFrame, *, cut) -> al
             ],
         )
     )
-    band = _hindsight_band(cut, _latest(series["date"], events["date"]), 340)
-    return alt.layer(*band, lines, rules, *_event_labels(marks)).properties(
+    band, band_label = _hindsight_band(cut, _latest(series["date"], events["date"]), 340)
+    return alt.layer(*band, lines, rules, *_event_labels(marks), *band_label).properties(
         width=WIDTH,
         height=340,
         title="Area of Kursk region held by Ukraine, DeepStateMap",
@@ -699,8 +708,8 @@ def headline_totals(headlines: pd.DataFrame, reported: pd.DataFrame, *, cut) -> 
             ],
         )
     )
-    band = _hindsight_band(cut, _latest(headlines["as_of"], reported["as_of"]), 300)
-    return alt.layer(*band, line, points).properties(
+    band, band_label = _hindsight_band(cut, _latest(headlines["as_of"], reported["as_of"]), 300)
+    return alt.layer(*band, line, points, *band_label).properties(
         width=WIDTH,
         height=300,
         title="Russian military deaths confirmed by name: published totals",
@@ -767,7 +776,8 @@ def reporting_lag(lag: pd.DataFrame, *, cut) -> alt.LayerChart:
             ],
         )
     )
-    return alt.layer(*_hindsight_band(cut, lag["snapshot_date"].max(), 300), lines).properties(
+    band, band_label = _hindsight_band(cut, lag["snapshot_date"].max(), 300)
+    return alt.layer(*band, lines, *band_label).properties(
         width=WIDTH,
         height=300,
         title="Reporting lag: the count for the same months kept rising",
@@ -801,7 +811,8 @@ def general_staff_claims(claims: pd.DataFrame, *, cut) -> alt.LayerChart:
             ],
         )
     )
-    return alt.layer(*_hindsight_band(cut, end, 260), bars).properties(
+    band, band_label = _hindsight_band(cut, end, 260)
+    return alt.layer(*band, bars, *band_label).properties(
         width=WIDTH,
         height=260,
         title="Claimed by Ukraine's General Staff: Russian personnel losses per day (killed and wounded)",
@@ -835,7 +846,8 @@ def control_share(shares: pd.DataFrame, *, start, cut) -> alt.LayerChart:
             ],
         )
     )
-    return alt.layer(*_hindsight_band(cut, data["date"].max(), 280), line).properties(
+    band, band_label = _hindsight_band(cut, data["date"].max(), 280)
+    return alt.layer(*band, line, *band_label).properties(
         width=WIDTH,
         height=280,
         title="Change in the share of Ukraine held by Russia, DeepStateMap",
@@ -875,8 +887,8 @@ def weekly_change_with_events(weekly: pd.DataFrame, events: pd.DataFrame, *, cut
         .mark_rule(strokeDash=[4, 3], color=INK)
         .encode(x="date:T", tooltip=[alt.Tooltip("day:N", title="Date"), alt.Tooltip("event:N", title="Event")])
     )
-    band = _hindsight_band(cut, _latest(weekly["to"], events["date"]), 280)
-    return alt.layer(*band, bars, rules, *_event_labels(marks)).properties(
+    band, band_label = _hindsight_band(cut, _latest(weekly["to"], events["date"]), 280)
+    return alt.layer(*band, bars, rules, *_event_labels(marks), *band_label).properties(
         width=WIDTH,
         height=280,
         title="Russian gains between snapshots, and the decisions of November 2024",
