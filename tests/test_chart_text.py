@@ -172,6 +172,49 @@ def test_every_time_axis_says_which_year_it_starts_in():
     assert checked >= 10
 
 
+MONTH_OF = {
+    m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
+}
+
+
+def silent_year_changes(labels: list[str]) -> list[str]:
+    """The labels of a time axis, in order, that lie in a later year than the label before them
+    without naming it ("February 2024, June, October, February": the last February)."""
+    import re
+
+    silent, last = [], None
+    for label in labels:
+        named = re.search(r"\b(19|20)\d{2}\b", label)
+        month = next((i for name, i in MONTH_OF.items() if re.search(rf"\b{name}", label)), 0 if named else None)
+        if month is None:
+            continue
+        if not named and last is not None and month < last:
+            silent.append(label)
+        last = month
+    return silent
+
+
+def test_a_time_axis_names_the_year_wherever_it_changes():
+    """At most widths, the human cost totals chart read "February 2024, June, October, February":
+    its January tick, which named 2025, was left out for room. Wherever Vega leaves labels out, a
+    label in a new year must still say so, at every width the book is read at."""
+    import vl_convert
+
+    assert silent_year_changes(["February 2024", "June", "October", "February"]) == ["February"]
+    assert silent_year_changes(["4 Aug 2024", "September", "29 Dec", "5 Jan 2025", "February"]) == []
+    from test_hindsight import _chapter_charts
+
+    checked = 0
+    for name, chart in _chapter_charts().items():
+        for width in (320, 420, 560, 700, 860):
+            spec = charts._print_spec(chart.to_dict())
+            spec["width"] = width
+            for labels in _time_axis_labels(vl_convert.vegalite_to_svg(spec)):
+                checked += 1
+                assert not silent_year_changes(labels), (name, width, labels)
+    assert checked >= 40
+
+
 def _labels_by_the_rule(ticks: list[tuple[str, bool]]) -> list[str]:
     """What the book's time-axis label expression writes for each (day, first tick?), rendered by
     Vega itself: a text mark per tick, ``datum.index`` 0 at the first tick as on an axis."""
@@ -212,8 +255,8 @@ def _labels_by_the_rule(ticks: list[tuple[str, bool]]) -> list[str]:
 
 def test_a_time_axis_label_names_the_year_at_its_first_tick_and_its_years_first_days():
     cases = {
-        ("2024-02-01", True): "February 2024",
-        ("2024-04-01", False): "April",
+        ("2024-02-01", True): "Feb 2024",
+        ("2024-04-01", False): "Apr 2024",
         ("2025-01-01", False): "2025",
         ("2025-01-01", True): "2025",
         ("2024-08-04", True): "4 Aug 2024",

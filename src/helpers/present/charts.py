@@ -195,14 +195,15 @@ TEXT_FITS = {
     },
     "axisX": {"labelFlush": 40},
     # dates day first, as the book writes them ("4 August 2024"): a year's first day as the
-    # year, a month's as the month, any other day as "4 Aug" (Vega's default wrote "Aug 04"
-    # beside "September" on one axis). The first tick (``datum.index`` 0) and, on a weekly axis,
-    # every tick in January carry the year ("February 2024", "19 Jan 2025"): an axis read
-    # "February … December, February" with no year, its January tick left out for room, and
-    # a weekly one "4 Aug 2024 … 22 Dec, 19 Jan" once its first week of January was left out.
+    # year, a month's as the month and its year ("Feb 2025"), any other day as "4 Aug" (Vega's
+    # default wrote "Aug 04" beside "September" on one axis). The first tick (``datum.index`` 0)
+    # and every tick in January carry the year too ("4 Aug 2024", "19 Jan 2025"). Which labels
+    # Vega leaves out for room depends on the width, so a month's label cannot count on the
+    # year's first label being shown: an axis read "February 2024, June, October, February" with
+    # its "2025" left out, and a weekly one "4 Aug 2024 … 22 Dec, 19 Jan".
     "axisTemporal": {
         "labelExpr": "timeFormat(datum.value, date(datum.value) == 1"
-        " ? (month(datum.value) == 0 ? '%Y' : datum.index == 0 ? '%B %Y' : '%B')"
+        " ? (month(datum.value) == 0 ? '%Y' : '%b %Y')"
         " : (datum.index == 0 || month(datum.value) == 0 ? '%-d %b %Y' : '%-d %b'))",
         "labelSeparation": 8,  # a tick label too close to the last one shown is left out
     },
