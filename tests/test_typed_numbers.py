@@ -69,3 +69,49 @@ def test_the_scanner_catches_a_typed_number():
     assert typed_numbers("Russia took 2,700 km² in 2024.") == [(1, "2"), (1, "700")]
     assert typed_numbers("about {eval}`glued.isw_gain_2024` km² in 2024 {cite:p}`bbc2024`") == []
     assert typed_numbers("on 23 November 2023") == [(1, "23")]
+
+
+#: Counts written as words are numbers too ("on five dates" stayed five when the map changed).
+#: "one" and "two" are left to the prose (two write-ups, two readings); a larger count is allowed
+#: only in these phrases, each a fixed part of the text rather than a count of data.
+NUMBER_WORD = re.compile(r"\b(three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?)\b", re.IGNORECASE)
+ALLOWED_WORDS = re.compile(
+    r"almost six times"  # the article's words, quoted and tested as a claim
+    r"|three figures from ISW"  # what the article gives, each glued right after
+    r"|three measurements",  # the surge chapter's three measures of the front (its method)
+    re.IGNORECASE,
+)
+
+
+def typed_number_words(markdown: str) -> list[tuple[int, str]]:
+    """(line, word) of each count written as a word outside the allowed phrases."""
+    found = []
+    for number, line in enumerate(markdown.splitlines(), start=1):
+        text = ALLOWED_WORDS.sub(" ", line)
+        for pattern in STRIP:
+            text = pattern.sub(" ", text)
+        found += [(number, match.group()) for match in NUMBER_WORD.finditer(text)]
+    return found
+
+
+def _captions(path: Path):
+    if path.suffix == ".ipynb":
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            caption = cell.get("metadata", {}).get("mystnb", {}).get("figure", {}).get("caption")
+            if cell.cell_type == "code" and caption:
+                yield index, caption
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_no_counts_written_as_words_in_prose_or_captions(page: Path):
+    problems = [
+        f"{page.relative_to(PROJECT_ROOT)}, cell {cell}, line {line}: count written as a word {word!r}"
+        for cell, source in [*markdown_cells(page), *_captions(page)]
+        for line, word in typed_number_words(source) + typed_numbers(source)
+    ]
+    assert not problems, "glue these counts instead:\n" + "\n".join(problems)
+
+
+def test_the_scanner_catches_a_count_written_as_a_word():
+    assert typed_number_words("The same readings as maps, on five dates.") == [(1, "five")]
+    assert typed_number_words('What "almost six times" becomes, in three measurements') == []
