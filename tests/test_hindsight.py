@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import re
@@ -57,7 +58,13 @@ def test_every_chart_builder_requires_the_cut(name):
 
 
 def _chapter_charts() -> dict:
-    """Each builder, called on the tables its chapter passes it (all running past the cut)."""
+    """Each builder, called on the tables its chapter passes it (all running past the cut); drawn
+    once per test process, as many tests read them (a chart is only read, through ``to_dict``)."""
+    return dict(_drawn_chapter_charts())
+
+
+@functools.cache
+def _drawn_chapter_charts() -> dict:
     areas, changes, isw, events = load("deepstate_areas"), load("deepstate_changes"), load("isw_areas"), load("events")
     monthly, headlines, gs = load("mz_monthly"), load("mz_headline_totals"), load("gs_monthly_claims")
     latest = human_cost.latest_snapshot(monthly)
