@@ -534,7 +534,7 @@ def monthly_net_change(months: pd.DataFrame, *, cut) -> alt.Chart:
     data = months[columns].sort_values("month").reset_index(drop=True)
     first_day = pd.to_datetime(data["month"], format="%Y-%m")
     data["axis_month"] = first_day.dt.strftime("%b %Y")  # "Jan 2023", not "2023-01"
-    covered = f"from {first_day.min():%B %Y} to {first_day.max():%B %Y}" if len(data) else "(no months)"
+    covered = fmt_month_span(first_day) if len(data) else "(no months)"
     known = f"Known by {fmt_date(cut)}"
     data["when"] = [hindsight_label(cut) if is_hindsight(d, cut) else known for d in data["end_date"]]
     for column in ("start_date", "end_date"):
