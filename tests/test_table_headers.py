@@ -54,3 +54,10 @@ def test_tables_are_headed_in_words(page: Path):
         for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
             found += [(index, header) for header in column_names(headers(output))]
     assert not found, f"{page.name}: headers that are column names (cell, header): {found}"
+
+
+def test_the_chapters_tables_are_read():
+    """The header reader finds the tables the chapters show (else the test above checks nothing)."""
+    cells = nbformat.read(PROJECT_ROOT / "chapters" / "human_cost.ipynb", as_version=4).cells
+    found = [h for cell in cells if cell.cell_type == "code" for o in cell.get("outputs", []) for h in headers(o)]
+    assert {"deaths source", "area source", "km² gained", "deaths per km²"} <= set(found)
