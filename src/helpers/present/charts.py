@@ -116,13 +116,19 @@ def _event_labels(marks: pd.DataFrame) -> list[alt.Chart]:
     )
     text_settings = {**_away_from_the_right_edge("date", 130), "baseline": "middle", "fontSize": 10, "color": INK}
     encoding = {"x": "date:T", "y": alt.Y("label_y:Q", scale=None), "text": "label:N"}
+    return [leaders, *_on_a_halo(labelled, EVENT_LABEL_HALO, text_settings, encoding)]
+
+
+def _on_a_halo(data: pd.DataFrame, halo_name: str, settings: dict, encoding: dict) -> list[alt.Chart]:
+    """Text drawn over a halo of the same text, stroked white (print; on the web the page's
+    colour, set in _static/book.css for the layer named ``halo_name``), which hides the lines and
+    marks under its words: the halo layer, then the text layer."""
     halo = (
-        alt.Chart(labelled, name=EVENT_LABEL_HALO)
-        .mark_text(**text_settings, stroke="white", strokeWidth=4, strokeJoin="round")
+        alt.Chart(data, name=halo_name)
+        .mark_text(**settings, stroke="white", strokeWidth=4, strokeJoin="round")
         .encode(**encoding)
     )
-    text = alt.Chart(labelled).mark_text(**text_settings).encode(**encoding)
-    return [leaders, halo, text]
+    return [halo, alt.Chart(data).mark_text(**settings).encode(**encoding)]
 
 
 def _events_described(marks: pd.DataFrame) -> str:
@@ -166,13 +172,7 @@ def _hindsight_band(cut, end, height: int) -> tuple[list[alt.Chart], list[alt.Ch
     # short hindsight period), just before it, still pointing into it
     settings = {**_away_from_the_right_edge("start", 70), "baseline": "bottom", "dy": -3, "fontSize": 10, "color": INK}
     encoding = {"x": "start:T", "y": alt.value(height), "text": alt.value("Hindsight \u2192")}
-    halo = (
-        alt.Chart(band, name=HINDSIGHT_LABEL_HALO)
-        .mark_text(**settings, stroke="white", strokeWidth=4, strokeJoin="round")
-        .encode(**encoding)
-    )
-    text = alt.Chart(band).mark_text(**settings).encode(**encoding)
-    return [rect], [halo, text]
+    return [rect], _on_a_halo(band, HINDSIGHT_LABEL_HALO, settings, encoding)
 
 
 def _latest(*dates) -> pd.Timestamp:
@@ -726,10 +726,11 @@ def headline_totals(headlines: pd.DataFrame, reported: pd.DataFrame, *, cut) -> 
 def deaths_per_day(rates: pd.DataFrame, *, cut) -> alt.Chart:
     """Lines of deaths per day by month of death, one per snapshot (``snapshot_date``) the count
     is as known on; a snapshot after the article (``cut``) is labelled as hindsight."""
-    snapshots = [hindsight_marked(fmt_date(d), d, cut) for d in sorted(rates["snapshot_date"].unique())]
+    known_on = {d: hindsight_marked(fmt_date(d), d, cut) for d in sorted(rates["snapshot_date"].unique())}
+    snapshots = list(known_on.values())  # oldest first
     data = rates.assign(
         month_label=rates["month"].dt.strftime("%B %Y"),
-        **{"as known on": [hindsight_marked(fmt_date(d), d, cut) for d in rates["snapshot_date"]]},
+        **{"as known on": rates["snapshot_date"].map(known_on)},
     )
     return (
         alt.Chart(data)
