@@ -343,8 +343,7 @@ def _stage_lines(r: dict) -> list[str]:
         (f"after editing data/{name}", edit.get("stages_s", {})) for name, edit in r["one_table"].items()
     ]
     if edit := r.get("no_execution_edit"):
-        executed = ", ".join(edit["reexecuted"]) or "nothing"
-        builds.append((f"after editing {edit['page']} ({executed} executed)", edit["stages_s"]))
+        builds.append((f"after editing {edit['page']} ({_executed(edit)} executed)", edit["stages_s"]))
     names = {"sphinx_html": "html", "other_formats": "other formats"}
     return [
         f"- {label}: " + ", ".join(f"{names.get(stage, stage)} {seconds:.2f}" for stage, seconds in stages.items())
@@ -353,15 +352,19 @@ def _stage_lines(r: dict) -> list[str]:
     ]
 
 
+def _executed(edit: dict) -> str:
+    """The pages an edit's rebuild re-executed, or "nothing"."""
+    return ", ".join(edit["reexecuted"]) or "nothing"
+
+
 def _no_execution_lines(r: dict) -> list[str]:
     edit = r.get("no_execution_edit")
     if not edit:
         return []
-    executed = ", ".join(edit["reexecuted"]) or "nothing"
     return [
         "",
         f"The least any edit takes: after editing {edit['page']}, a page without code, in a tree already "
-        f"edited (so that no page's stamp changes), `make html` re-executed {executed} and took "
+        f"edited (so that no page's stamp changes), `make html` re-executed {_executed(edit)} and took "
         f"{edit['s']:.1f} s, {edit['pct']:.0f}% of the clean build: validation, staging and the Sphinx runs "
         "over every page, which every rebuild does whatever changed. A table edit adds the pages that "
         "read the table.",
