@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 
 import altair as alt
 import pandas as pd
@@ -13,6 +14,8 @@ from helpers.paths import PROJECT_ROOT
 from helpers.present import charts
 
 CUT = pd.Timestamp("2024-11-20")
+#: A year as a tick label writes it.
+YEAR = re.compile(r"\b(19|20)\d{2}\b")
 
 
 def _chart_with_its_own_legend_settings() -> dict:
@@ -45,8 +48,6 @@ def test_the_hindsight_label_moves_before_a_band_too_narrow_for_it():
 def test_time_axes_write_dates_day_first():
     """A time axis wrote "Aug 04" beside "September" (Vega's default); the book writes dates day
     first ("4 August 2024"), so a week's tick reads "4 Aug", a month's "September", a year's "2025"."""
-    import re
-
     import vl_convert
 
     from test_hindsight import _chapter_charts
@@ -80,8 +81,6 @@ def test_chart_text_has_the_books_apostrophes():
     """Chart titles, legends, tooltips and "View the data" tables showed straight apostrophes
     ("the article's date") beside the prose's curly ones; an expression comparing with such a
     value must still match it."""
-    import re
-
     data = pd.DataFrame({"x": [1, 2], "y": [3, 4], "when": ["the article's date", "hindsight"]})
     chart = (
         alt.Chart(data, title="Ukraine's hold")
@@ -100,8 +99,6 @@ def test_chart_text_has_the_books_apostrophes():
 
 def test_the_chapters_charts_have_the_books_apostrophes():
     """What the chapters show, data from the tables included ("Ukraine's General Staff")."""
-    import re
-
     import nbformat
 
     for path in sorted([PROJECT_ROOT / "index.ipynb", *(PROJECT_ROOT / "chapters").glob("*.ipynb")]):
@@ -144,8 +141,6 @@ def _rendered_chapter_charts() -> tuple[tuple[str, str], ...]:
 
 def _time_axis_labels(svg: str) -> list[list[str]]:
     """The labels of each time axis in a chart's SVG, left to right as drawn."""
-    import re
-
     from test_hindsight import svg_texts
 
     found = []
@@ -159,16 +154,13 @@ def test_every_time_axis_says_which_year_it_starts_in():
     """The human cost chart's axis read "February, April, … December, February" with no year
     anywhere (its January tick, "2025", was left out for room): the first label names its year,
     and on a weekly axis every tick in January names it too ("19 Jan 2025")."""
-    import re
-
-    year = re.compile(r"\b(19|20)\d{2}\b")
     checked = 0
     for name, svg in _rendered_chapter_charts():
         for labels in _time_axis_labels(svg):
             checked += 1
-            assert labels and year.search(labels[0]), (name, labels)
+            assert labels and YEAR.search(labels[0]), (name, labels)
             weekly = [label for label in labels if re.fullmatch(r"\d{1,2} [A-Z][a-z]{2}( \d{4})?", label)]
-            assert all(year.search(label) for label in weekly if " Jan" in label), (name, labels)
+            assert all(YEAR.search(label) for label in weekly if " Jan" in label), (name, labels)
     assert checked >= 10
 
 
@@ -180,11 +172,9 @@ MONTH_OF = {
 def silent_year_changes(labels: list[str]) -> list[str]:
     """The labels of a time axis, in order, that lie in a later year than the label before them
     without naming it ("February 2024, June, October, February": the last February)."""
-    import re
-
     silent, last = [], None
     for label in labels:
-        named = re.search(r"\b(19|20)\d{2}\b", label)
+        named = YEAR.search(label)
         month = next((i for name, i in MONTH_OF.items() if re.search(rf"\b{name}", label)), 0 if named else None)
         if month is None:
             continue
@@ -218,8 +208,6 @@ def test_a_time_axis_names_the_year_wherever_it_changes():
 def _labels_by_the_rule(ticks: list[tuple[str, bool]]) -> list[str]:
     """What the book's time-axis label expression writes for each (day, first tick?), rendered by
     Vega itself: a text mark per tick, ``datum.index`` 0 at the first tick as on an axis."""
-    import re
-
     import vl_convert
 
     rows = [
