@@ -47,7 +47,7 @@ def test_the_hindsight_label_moves_before_a_band_too_narrow_for_it():
 
 def test_time_axes_write_dates_day_first():
     """A time axis wrote "Aug 04" beside "September" (Vega's default); the book writes dates day
-    first ("4 August 2024"), so a week's tick reads "4 Aug", a month's "September", a year's "2025"."""
+    first ("4 August 2024"), so a week's tick reads "4 Aug", a month's "Sep 2024", a year's "2025"."""
     import vl_convert
 
     from test_hindsight import _chapter_charts
