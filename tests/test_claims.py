@@ -246,7 +246,7 @@ def test_the_2023_figure_follows_the_chapters_logic():
     audit = claims.audit(load("claims"), committed_context())
     assert audit.loc["surge_gain_2023", "verdict"] == "depends on definition"
     assert audit.loc["surge_stalemate_2023", "verdict"] == "consistent"
-    assert "2 days after" in audit.loc["kursk_start_6_august_2024", "measured"]
+    assert "two days after" in audit.loc["kursk_start_6_august_2024", "measured"]
 
 
 def test_the_north_east_claim_is_tested_region_by_region():

@@ -189,6 +189,17 @@ def test_units_survive_line_breaks_qualifiers_and_ranges():
     assert _unit("2", ["\n  days later"]) == "days"
 
 
+def test_a_counted_noun_is_the_unit_of_its_count():
+    from helpers.book.ledger import _unit
+
+    assert _unit("two days", [" later"]) == "days"
+    assert _unit("one day", [" after"]) == "days"
+    assert _unit("five dates", [", each"]) == "dates"
+    assert _unit("four decimal places", ["."]) == "decimal places"
+    assert _unit("14 days", [", the time"]) == "days"
+    assert _unit("10 km", [" of it"]) == "km" and _unit("1,000 m", [")"]) == "m"
+
+
 def test_each_ledger_table_has_a_caption_naming_its_chapter():
     # uncaptioned, the PDF numbered them "Table 8.x" with nothing beside the number
     rows = ledger.build()

@@ -96,3 +96,27 @@ def test_lists_and_months_read_as_prose():
     assert fmt_month_span(days[:1]) == "in November 2024"
     with pytest.raises(ValueError, match="no dates"):
         fmt_month_span([])
+
+
+@pytest.mark.parametrize(
+    "value, noun, shown",
+    [
+        (4, "date", "four dates"),
+        (np.int64(1), "day", "one day"),
+        (2, "day", "two days"),
+        (0, "month", "zero months"),
+        (9, "decimal place", "nine decimal places"),
+        (10, "day", "10 days"),
+        (1200, "claim", "1,200 claims"),
+        (3, "child", "three children"),
+    ],
+)
+def test_a_count_reads_as_words_under_ten_and_figures_from_ten(value, noun, shown):
+    plural = "children" if noun == "child" else None
+    assert text.fmt_count(value, noun, plural) == shown
+
+
+@pytest.mark.parametrize("bad", [2.5, -1, np.float64(3.0), True, "4", float("nan")])
+def test_a_count_is_a_whole_number_not_below_zero(bad):
+    with pytest.raises((TypeError, ValueError)):
+        text.fmt_count(bad, "date")

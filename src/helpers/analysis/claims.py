@@ -37,7 +37,7 @@ from helpers.analysis import kursk
 from helpers.data.load import load, reads
 from helpers.data.schemas import FIGURE_TABLES
 from helpers.data.sourced import Figure, figure
-from helpers.present.text import FLOOR_QUALIFIERS, ROUNDED_QUALIFIERS, fmt_date, fmt_int, fmt_number
+from helpers.present.text import FLOOR_QUALIFIERS, ROUNDED_QUALIFIERS, fmt_count, fmt_date, fmt_int, fmt_number
 
 VERDICTS = ("consistent", "depends on definition", "not supported by the data", "contradicted", "not checkable")
 
@@ -343,9 +343,9 @@ def check_kursk_start_date(claim: pd.Series, ctx: Context) -> Evidence:
     if lag <= kursk.MAPPING_LAG_DAYS:
         return Evidence(
             "consistent",
-            f"{measured}, {fmt_int(lag)} days after the stated date",
+            f"{measured}, {fmt_count(lag, 'day')} after the stated date" if lag else f"{measured}, on the stated date",
             f"No Kursk polygons up to {fmt_date(seen.last_without)}; first on {fmt_date(seen.first_with)}",
-            f"first polygons within {fmt_int(kursk.MAPPING_LAG_DAYS)} days of the stated date",
+            f"first polygons within {fmt_count(kursk.MAPPING_LAG_DAYS, 'day')} of the stated date",
         )
     if stated >= seen.first_snapshot:
         return Evidence(

@@ -35,10 +35,14 @@ from helpers import toc
 from helpers.book.glued_values import LEDGER_PART, stored_values
 from helpers.data import schemas
 from helpers.paths import book_root
-from helpers.present.text import FLOOR_QUALIFIERS, PROSE_ROLE, ROUNDED_QUALIFIERS
+from helpers.present.text import FLOOR_QUALIFIERS, NUMBER_WORDS, PROSE_ROLE, ROUNDED_QUALIFIERS
 
 EXECUTED_DIR = "BOOK_EXECUTED_DIR"
 DATE = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")
+#: A count with the noun it counts, as ``fmt_count`` writes it ("four dates", "14 days").
+COUNTED = re.compile(rf"(?:{'|'.join(NUMBER_WORDS)}|[\d,]+) ([a-z]{{3,}}[a-z ]*)")
+#: A measurement with its unit's symbol ("10 km", "50 m").
+MEASURED = re.compile(r"[\d,.]+ (km²|km|m)")
 
 
 def _names(node: ast.AST) -> set[str]:
@@ -228,8 +232,9 @@ GLUE_FUNCTIONS = ("glue_text", "glue_figure", "glue_derived")
 
 
 def _unit(value: str, contexts: str | list[str]) -> str:
-    """The unit of a glued value: from its own text (a date, a percentage), else from the words
-    that follow it in the prose (the first use that names one: a range's first end does not)."""
+    """The unit of a glued value: from its own text (a date, a percentage, the noun a count
+    names), else from the words that follow it in the prose (the first use that names one: a
+    range's first end does not)."""
     number = value
     for qualifier in (*ROUNDED_QUALIFIERS, *FLOOR_QUALIFIERS):
         number = number.removeprefix(f"{qualifier} ")
@@ -237,6 +242,11 @@ def _unit(value: str, contexts: str | list[str]) -> str:
         return "date"
     if number.endswith("%"):
         return "percent"
+    if measured := MEASURED.fullmatch(number):
+        return measured.group(1)
+    if counted := COUNTED.fullmatch(number):
+        noun = counted.group(1)
+        return noun if noun.endswith("s") else noun + "s"
     for context in [contexts] if isinstance(contexts, str) else contexts:
         following = " ".join(context.split())
         for prefix, unit in UNIT_WORDS:

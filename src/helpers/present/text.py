@@ -94,6 +94,26 @@ def fmt_int(value) -> str:
     return signed(f"{round(_finite(value)):,}")
 
 
+#: Counts under ten, as running text writes them.
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def fmt_count(value, noun: str, plural: str | None = None) -> str:
+    """A count of things as prose: 'one day', 'four dates', '14 days'.
+
+    News style guides spell out a count under ten in running text and use figures from 10 up;
+    measurements (km², per cent, a ratio) keep their figures and go through the other formats.
+    ``plural`` is for a noun that does not take an 's'.
+    """
+    value = to_builtin(value)
+    if not isinstance(value, int):
+        raise TypeError(f"a count is a whole number, got {value!r}")
+    if value < 0:
+        raise ValueError(f"a count is not negative, got {value!r}")
+    number = NUMBER_WORDS[value] if value < len(NUMBER_WORDS) else fmt_int(value)
+    return f"{number} {noun if value == 1 else plural or noun + 's'}"
+
+
 def fmt_number(value, places: int = 1) -> str:
     """Fixed decimals with thousands separators: 5.806 -> '5.8'."""
     return signed(f"{_finite(value):,.{places}f}")
