@@ -50,6 +50,16 @@ def test_every_bibliography_entry_is_used():
     assert bibliography.keys() - used == set()
 
 
+def test_the_sources_table_shows_bibtex_fields_as_text():
+    """A title's LaTeX (``\\S~1``, ``40\\%``, ``--``) reads as the bibliography prints it, not as
+    markup."""
+    sources = bibliography.sources_table().set_index("source_key")
+    assert sources.loc["uscode3", "title"] == "3 U.S.C. \u00a7\u00a01: Time of appointing electors"
+    assert sources.loc["nenka2024kursk", "title"].startswith("Ukraine has lost 40% of its")
+    shown = sources.drop(columns="url").to_numpy().ravel()
+    assert not [cell for cell in shown if any(mark in cell for mark in ("\\", "{", "}", "~", "--"))]
+
+
 def test_unknown_table_is_named():
     with pytest.raises(KeyError, match="known tables"):
         load("no_such_table")

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 from pybtex.database import parse_file
 from pybtex.exceptions import PybtexError
+from pybtex.richtext import Text
 
 from helpers.data.errors import DataIssue, DataValidationError
 from helpers.paths import data_dir, display_path
@@ -127,8 +128,9 @@ def keys(directory: Path | None = None) -> frozenset[str]:
 
 
 def plain(text: str) -> str:
-    """A BibTeX field as text: without braces, with a plain per cent sign."""
-    return text.replace("{", "").replace("}", "").replace("\\%", "%")
+    """A BibTeX field as text, its LaTeX read as the bibliography prints it: no braces, a plain
+    per cent sign, ``\\S~1`` as "§ 1" (with a no-break space)."""
+    return Text.from_latex(text).render_as("text")
 
 
 def authors(entry) -> str:
