@@ -26,3 +26,15 @@ def test_an_invalid_citation_names_the_field(tmp_path):
 def test_citation_version_matches_the_package():
     text = (PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8")
     assert f"version: {provenance.version()}" in text
+
+
+def test_the_bibtex_entry_reads_as_bibtex_reads_it():
+    """The month is BibTeX's macro (``nov``), which both BibTeX styles and biblatex read as the
+    month; ``{11}`` printed as '11' in classic styles."""
+    from pybtex.database import parse_string
+
+    cff = citation.read(PROJECT_ROOT / "CITATION.cff")
+    entry = parse_string(citation.as_bibtex(cff, "book"), "bibtex").entries["book"]
+    released = citation.dt.date.fromisoformat(str(cff["date-released"]))
+    assert entry.fields["month"] == f"{released:%B}" and entry.fields["year"] == str(released.year)
+    assert entry.fields["title"] == cff["title"] and entry.fields["version"] == cff["version"]

@@ -49,17 +49,25 @@ def _licence_note(licence) -> str | None:
     return "Licences: " + ", ".join(names)
 
 
+#: BibTeX's month macros, which BibTeX styles and biblatex alike read as the month's name.
+MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _braced(value: str | None) -> str | None:
+    return "{" + value + "}" if value else None
+
+
 def as_bibtex(cff: dict, key: str) -> str:
     """A BibTeX ``@misc`` entry for the book."""
     released = dt.date.fromisoformat(str(cff["date-released"])) if cff.get("date-released") else None
     fields = {
-        "author": " and ".join(_author(p) for p in cff.get("authors", [])),
-        "title": cff["title"],
-        "year": str(released.year) if released else None,
-        "month": str(released.month) if released else None,
-        "version": cff.get("version"),
-        "url": cff.get("url") or cff.get("repository-code"),
-        "note": _licence_note(cff.get("license")),
+        "author": _braced(" and ".join(_author(p) for p in cff.get("authors", []))),
+        "title": _braced(cff["title"]),
+        "year": _braced(str(released.year)) if released else None,
+        "month": MONTH_MACROS[released.month - 1] if released else None,
+        "version": _braced(cff.get("version")),
+        "url": _braced(cff.get("url") or cff.get("repository-code")),
+        "note": _braced(_licence_note(cff.get("license"))),
     }
-    lines = [f"@misc{{{key},"] + [f"  {name} = {{{value}}}," for name, value in fields.items() if value]
+    lines = [f"@misc{{{key},"] + [f"  {name} = {value}," for name, value in fields.items() if value]
     return "\n".join(lines).rstrip(",") + "\n}"
