@@ -104,7 +104,7 @@ def test_lists_and_months_read_as_prose():
         (4, "date", "four dates"),
         (np.int64(1), "day", "one day"),
         (2, "day", "two days"),
-        (0, "month", "zero months"),
+        (0, "month", "no months"),
         (9, "decimal place", "nine decimal places"),
         (10, "day", "10 days"),
         (1200, "claim", "1,200 claims"),

@@ -7,8 +7,8 @@ import re
 from conftest import PAGES
 from helpers.book.phone_tables import text_of
 
-#: What is not prose: scripts, styles, code, tables, and the page's navigation.
-NOT_PROSE = re.compile(r"<(script|style|pre|table|nav|header|footer)\b.*?</\1>", re.S)
+#: What is not prose: scripts, styles, code, tables, the page's navigation, and HTML comments.
+NOT_PROSE = re.compile(r"<(script|style|pre|table|nav|header|footer)\b.*?</\1>|<!--.*?-->", re.S)
 #: A word or two said twice around "and" or "or" ("graded consistent and consistent").
 REPEATED = re.compile(r"\b((?:[\w’-]+ )?[\w’-]+) (?:and|or) \1\b")
 
@@ -58,4 +58,18 @@ def test_no_two_numbers_stand_side_by_side(built_html):
     for page, text in prose_of_each_page(built_html):
         for match in ADJACENT_NUMBERS.finditer(text):
             found.append(f"{page}: …{text[max(0, match.start() - 20) : match.end() + 20]}…")
+    assert not found, found
+
+
+#: A sentence that begins in lower case ("… as listed below. write-up 001 also repeats itself").
+LOWER_CASE_START = re.compile(r"[.!?] [a-z]")
+
+
+def test_every_sentence_begins_with_a_capital(built_html):
+    """A code name (`write-up 001`, `helpers.data.load`) at the start of a sentence reads as a
+    sentence begun in lower case; the sentence is turned so that a word comes first."""
+    found = []
+    for page, text in prose_of_each_page(built_html):
+        for match in LOWER_CASE_START.finditer(text):
+            found.append(f"{page}: …{text[max(0, match.start() - 30) : match.end() + 20]}…")
     assert not found, found

@@ -95,11 +95,11 @@ def fmt_int(value) -> str:
 
 
 #: Counts under ten, as running text writes them.
-NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
 def fmt_count(value, noun: str, plural: str | None = None) -> str:
-    """A count of things as prose: 'one day', 'four dates', '14 days'.
+    """A count of things as prose: 'no dates', 'one day', 'four dates', '14 days'.
 
     News style guides spell out a count under ten in running text and use figures from 10 up;
     measurements (km², per cent, a ratio) keep their figures and go through the other formats.
