@@ -3,12 +3,15 @@ book's prose is (curly apostrophes, dates day first), and dated by the build, as
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import re
 import shutil
 import subprocess
 
 import pytest
 
+from conftest import PAGES
 from helpers.present.text import fmt_date
 
 
@@ -39,3 +42,40 @@ def test_the_footer_names_the_contributors_once_and_in_the_books_typography(buil
     assert re.search(r"Copyright 2026, the book\u2019s contributors", footer), footer[:2000]
     window_title = re.search(r"<title>([^<]*)</title>", page).group(1)
     assert "Russia's" not in window_title and "Russia&#39;s" not in window_title, window_title
+
+
+def _head(built_html, page: str) -> str:
+    text = (built_html / f"{page}.html").read_text(encoding="utf-8")
+    return text[: text.index("</head>")]
+
+
+def _metas(head: str, name: str) -> list[str]:
+    return [html.unescape(value) for value in re.findall(rf'<meta name="{name}" content="([^"]*)"', head)]
+
+
+def test_the_front_pages_window_title_names_the_book_once(built_html):
+    # it read "Russia’s war … rechecked — Russia’s war … rechecked" in the browser's tab
+    title = html.unescape(re.search(r"<title>([^<]*)</title>", _head(built_html, "index")).group(1))
+    assert title == "Russia\u2019s war against Ukraine in 2024: the figures, rechecked", title
+    chapter = html.unescape(re.search(r"<title>([^<]*)</title>", _head(built_html, "chapters/surge")).group(1))
+    assert chapter == f"The 2024 surge \u2014 {title}", chapter
+
+
+def test_every_page_tells_reference_managers_how_to_cite_it(built_html):
+    """Zotero and Google Scholar read a page's citation from Highwire Press meta tags: the title
+    (a chapter's own, in the book's), the authors and the date, as CITATION.cff gives them, and
+    the book's abstract as the page's description."""
+    from helpers.book import citation
+    from helpers.paths import PROJECT_ROOT
+
+    cff = citation.read(PROJECT_ROOT / "CITATION.cff")
+    released = dt.date.fromisoformat(cff["date-released"])
+    for page in PAGES:
+        head = _head(built_html, page)
+        heading = re.search(r'<h1>([^<]*)<a class="headerlink"', (built_html / f"{page}.html").read_text("utf-8"))
+        assert _metas(head, "citation_title") == [html.unescape(heading.group(1))], page
+        assert _metas(head, "citation_author") == [author["name"] for author in cff["authors"]], page
+        assert _metas(head, "citation_publication_date") == [f"{released:%Y/%m/%d}"], page
+        assert _metas(head, "description") == [cff["abstract"]], page
+        book = _metas(_head(built_html, "index"), "citation_title")  # as the book sets it: Russia’s
+        assert _metas(head, "citation_inbook_title") == ([] if page == "index" else book), page

@@ -10,6 +10,9 @@
   only on pages that use its components (none do today), and removes duplicate scripts from
   pages (sphinx-thebe injects its inline configuration twice under jupyter-book, which
   redeclares a ``const`` and logs an error in every reader's console).
+* Gives each page its citation for reference managers (Highwire Press meta tags, from
+  ``CITATION.cff``) and the front page a window title that names the book once
+  (``helpers.book.page_metadata``).
 * Repairs what axe-core finds in the extensions' HTML (``helpers.book.accessibility``), and
   labels each ledger cell with its column's name so that the ledger reads down a phone
   (``helpers.book.phone_tables``).
@@ -124,6 +127,7 @@ def setup(app):
     app.setup_extension("helpers.book.glued_role")
     app.setup_extension("helpers.book.print_tables")
     app.setup_extension("helpers.book.latex_preamble")
+    app.setup_extension("helpers.book.page_metadata")
     app.connect("config-inited", _theme_options)
     app.connect("html-page-context", _pdf_button, priority=600)  # after the theme adds its buttons
     app.connect("html-page-context", _page_assets, priority=900)  # after the themes add theirs
