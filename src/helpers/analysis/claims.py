@@ -1,4 +1,4 @@
-"""Claims audit: each checkable statement in the source texts, tested by code under one rule.
+"""Claims audit: each statement of fact in the source texts, tested by code under one rule.
 
 A claim (a row of ``data/claims.csv``) names the sourced figure that states it, or the date it
 states, and the check that tests it. A check measures the same quantity in open data under a

@@ -253,7 +253,7 @@ class _ClaimFields(pa.DataFrameModel):
 
 
 class Claim(_ClaimFields):
-    """A checkable statement in the source texts, and how the book tests it (table claims)."""
+    """A statement of fact in the source texts, and how the book tests it (table claims)."""
 
     @pa.check("source_key", error=SOURCE_KEY_RULE)
     def source_key_in_bibliography(cls, series: Series[str]) -> Series[bool]:
@@ -280,7 +280,7 @@ TABLES: dict[str, tuple[type[pa.DataFrameModel], str]] = {
     "casualties": (SourcedFigure, "Sourced figures on Russian military deaths"),
     "events": (Event, "Dated events for the timelines"),
     "places": (Place, "Places the sources name, with coordinates"),
-    "claims": (Claim, "Checkable statements in the source texts, with the check that tests each"),
+    "claims": (Claim, "Statements of fact in the source texts, with the check that tests each"),
 }
 
 
