@@ -200,7 +200,6 @@ def git(book: Path, *args: str) -> str:
 
 
 def test_how_to_cite_names_the_commit_the_book_was_built_from(book: Path):
-    shutil.rmtree(book / "_build")
     (book / ".gitignore").write_text("_build/\n", encoding="utf-8")
     git(book, "init", "-q")
     git(book, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
