@@ -200,6 +200,33 @@ def test_a_counted_noun_is_the_unit_of_its_count():
     assert _unit("10 km", [" of it"]) == "km" and _unit("1,000 m", [")"]) == "m"
 
 
+@pytest.mark.parametrize(
+    "shown, number, qualifier",
+    [
+        ("about 2,700", 2700, "about"),
+        ("more than 1,000", 1000, "more than"),
+        ("5.8", 5.8, ""),
+        ("\u2212185", -185, ""),
+        ("nearly 37%", 37, "nearly"),
+        ("41.9%", 41.9, ""),
+        ("four dates", 4, ""),
+        ("no paragraphs", 0, ""),
+        ("14 days", 14, ""),
+        ("10 km", 10, ""),
+        ("20 November 2024", None, ""),
+        ("a net loss of 185 km²", None, ""),
+        ("consistent", None, ""),
+    ],
+)
+def test_a_shown_value_is_also_given_as_a_number_with_its_qualifier(shown, number, qualifier):
+    """numbers.json keeps each value as a number a program can use, whatever words the prose
+    set it in ('four dates', 'about 2,700'), and the qualifier apart from it."""
+    from helpers.book.ledger import _number
+
+    found, hedge = _number(shown)
+    assert (found, hedge) == (number, qualifier) and type(found) is type(number)
+
+
 def test_each_ledger_table_has_a_caption_naming_its_chapter():
     # uncaptioned, the PDF numbered them "Table 8.x" with nothing beside the number
     rows = ledger.build()

@@ -15,6 +15,23 @@ def test_numbers_json_matches_the_chapters(built_html):
     assert (built_html / "numbers.csv").read_text(encoding="utf-8").startswith("page,key,value")
 
 
+def test_numbers_json_gives_every_measured_value_as_a_number(built_html):
+    """A program reads the number and its qualifier, not the words the prose set it in: every
+    value but a date or a text has one, and a sourced figure's is the figure as its row states it."""
+    from helpers.data.load import load
+    from helpers.data.sourced import figure
+
+    published = {row["key"]: row for row in json.loads((built_html / "numbers.json").read_text(encoding="utf-8"))}
+    unnumbered = [key for key, row in published.items() if row["unit"] not in ("date", "count or text")]
+    unnumbered = [key for key in unnumbered if not isinstance(published[key]["number"], (int, float))]
+    assert not unnumbered, unnumbered
+    stated = figure(load("territory"), "isw_russian_gain_2024_ytd")
+    assert (
+        published["s_isw_2024"]["number"] == stated.value and published["s_isw_2024"]["qualifier"] == stated.qualifier
+    )
+    assert (built_html / "numbers.csv").read_text(encoding="utf-8").startswith("page,key,value,number,qualifier,unit")
+
+
 def test_appendix_lists_every_key(built_html):
     page = (built_html / "chapters" / "numbers.html").read_text(encoding="utf-8")
     published = json.loads((built_html / "numbers.json").read_text(encoding="utf-8"))

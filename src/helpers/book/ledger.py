@@ -231,13 +231,41 @@ UNIT_WORDS = (
 GLUE_FUNCTIONS = ("glue_text", "glue_figure", "glue_derived")
 
 
+#: A number as the book writes it: the minus sign, thousands separators, decimals; then a
+#: percent sign or a unit's symbol.
+WRITTEN_NUMBER = re.compile(r"([\u2212-]?[\d,]*\.?\d+)(?:%| (?:km²|km|m))?")
+
+
+def _qualified(value: str) -> tuple[str, str]:
+    """A glued value without its qualifier ('about 2,700' -> '2,700'), and the qualifier."""
+    for qualifier in (*ROUNDED_QUALIFIERS, *FLOOR_QUALIFIERS):
+        if value.startswith(f"{qualifier} "):
+            return value.removeprefix(f"{qualifier} "), qualifier
+    return value, ""
+
+
+def _number(value: str) -> tuple[int | float | None, str]:
+    """The number a glued value shows, for programs reading ``numbers.json``, and its qualifier:
+    'about 2,700' -> (2700, 'about'), 'four dates' -> (4, ''), '37%' -> (37, ''); ``None`` for
+    a date or a text."""
+    text, qualifier = _qualified(value)
+    if DATE.match(text):
+        return None, qualifier
+    first = text.split(" ", 1)[0]
+    if COUNTED.fullmatch(text) and first in NUMBER_WORDS:
+        return NUMBER_WORDS.index(first), qualifier
+    written = WRITTEN_NUMBER.fullmatch(text) or (COUNTED.fullmatch(text) and WRITTEN_NUMBER.fullmatch(first))
+    if not written:
+        return None, qualifier
+    digits = written.group(1).replace(",", "").replace("\u2212", "-")
+    return (float(digits) if "." in digits else int(digits)), qualifier
+
+
 def _unit(value: str, contexts: str | list[str]) -> str:
     """The unit of a glued value: from its own text (a date, a percentage, the noun a count
     names), else from the words that follow it in the prose (the first use that names one: a
     range's first end does not)."""
-    number = value
-    for qualifier in (*ROUNDED_QUALIFIERS, *FLOOR_QUALIFIERS):
-        number = number.removeprefix(f"{qualifier} ")
+    number, _ = _qualified(value)
     if DATE.match(number):
         return "date"
     if number.endswith("%"):
@@ -374,10 +402,13 @@ def entries(
             value = values.get(key)
             if value is None:
                 raise ValueError(f"{notebook_path}: glue_text({key!r}) has no glued value (re-execute the notebook)")
+            number, qualifier = _number(value)
             rows.append(
                 {
                     "key": key,
                     "value": value,
+                    "number": number,
+                    "qualifier": qualifier,
                     "unit": _unit(value, contexts.get(key, [])),
                     "page": page,
                     "chapter": title,
@@ -412,7 +443,19 @@ def to_json(rows: list[dict]) -> str:
 
 def to_csv(rows: list[dict]) -> str:
     out = io.StringIO()
-    fields = ["page", "key", "value", "unit", "chapter", "tables", "figure_ids", "source_keys", "in_prose"]
+    fields = [
+        "page",
+        "key",
+        "value",
+        "number",
+        "qualifier",
+        "unit",
+        "chapter",
+        "tables",
+        "figure_ids",
+        "source_keys",
+        "in_prose",
+    ]
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for row in rows:
