@@ -35,3 +35,21 @@ def dict_of(tags: str) -> dict[str, list[str]]:
     for name, content in re.findall(r'<meta name="([^"]+)" content="([^"]*)" />', tags):
         found.setdefault(name, []).append(content)
     return found
+
+
+def test_a_description_is_the_opening_paragraph_cut_at_a_sentence():
+    sentence = "Russia took more of Ukraine in 2024 than in 2023. "
+    assert page_metadata.description(sentence * 3) == (sentence * 3).strip()
+    cut = page_metadata.description(sentence * 10, limit=120)
+    assert cut == (sentence * 2).strip()
+    assert page_metadata.description("word " * 100, limit=30) == "word word word word word word\u2026"
+    assert page_metadata.description("  spread\n over   lines. ") == "spread over lines."
+
+
+def test_the_opening_paragraph_is_prose_not_a_table_or_a_box():
+    from docutils.core import publish_doctree
+
+    doctree = publish_doctree(
+        ".. note:: A box first.\n\n+------+\n| cell |\n+------+\n\nThe opening paragraph.\n\nA second one.\n"
+    )
+    assert page_metadata.opening_paragraph(doctree) == "The opening paragraph."

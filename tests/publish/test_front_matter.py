@@ -63,8 +63,8 @@ def test_the_front_pages_window_title_names_the_book_once(built_html):
 
 def test_every_page_tells_reference_managers_how_to_cite_it(built_html):
     """Zotero and Google Scholar read a page's citation from Highwire Press meta tags: the title
-    (a chapter's own, in the book's), the authors and the date, as CITATION.cff gives them, and
-    the book's abstract as the page's description."""
+    (a chapter's own, in the book's), the authors and the date, as CITATION.cff gives them; and
+    the page's opening sentences as its description, for search engines and link previews."""
     from helpers.book import citation
     from helpers.paths import PROJECT_ROOT
 
@@ -76,6 +76,11 @@ def test_every_page_tells_reference_managers_how_to_cite_it(built_html):
         assert _metas(head, "citation_title") == [html.unescape(heading.group(1))], page
         assert _metas(head, "citation_author") == [author["name"] for author in cff["authors"]], page
         assert _metas(head, "citation_publication_date") == [f"{released:%Y/%m/%d}"], page
-        assert _metas(head, "description") == [cff["abstract"]], page
+        body = (built_html / f"{page}.html").read_text("utf-8")
+        opening = html.unescape(
+            re.sub(r"<[^>]+>", "", re.search(r"<p>(.*?)</p>", body[body.index("<main") :], re.S).group(1))
+        )
+        [summary] = _metas(head, "description")
+        assert len(summary) <= 300 and " ".join(opening.split()).startswith(summary.removesuffix("\u2026")), page
         book = _metas(_head(built_html, "index"), "citation_title")  # as the book sets it: Russia’s
         assert _metas(head, "citation_inbook_title") == ([] if page == "index" else book), page

@@ -4,7 +4,9 @@ The book is meant to be cited. Zotero and Google Scholar read a web page's citat
 Highwire Press ``citation_*`` meta tags in its head: each page gives its own title (a chapter's,
 with the book's as ``citation_inbook_title``), the authors and the release date from
 ``CITATION.cff`` (the file the How to cite page's BibTeX entry comes from, so the two cannot
-disagree), and the book's abstract as the page's description.
+disagree). Its description, which search engines and link previews show, is the page's opening
+paragraph as this build wrote it, up to the last whole sentence that fits (the book's abstract
+on a page without one).
 
 The theme writes a page's window title as "page — book", which on the front page said the
 book's title twice; there it is the book's title alone (``_templates/layout.html`` shows the
@@ -19,7 +21,12 @@ import html
 import re
 from pathlib import Path
 
+from docutils import nodes
+
 from helpers.book import citation
+
+#: The longest description, in characters; search engines show about this much.
+DESCRIPTION_LENGTH = 300
 
 
 @functools.cache
@@ -37,16 +44,39 @@ def window_title(title: str, book_title: str) -> str:
     return title if title == book_title or not book_title else f"{title} \u2014 {book_title}"
 
 
-def meta_tags(title: str, book_title: str, cff: dict, in_book: bool) -> str:
-    """The head's meta tags for a page titled ``title`` (plain text)."""
+def description(paragraph: str, limit: int = DESCRIPTION_LENGTH) -> str:
+    """A paragraph cut to its whole sentences within ``limit`` characters (its first sentence
+    cut at a word, with an ellipsis, if even that is longer)."""
+    text = " ".join(paragraph.split())
+    if len(text) <= limit:
+        return text
+    ends = [match.end() for match in re.finditer(r"[.!?](?= )", text[: limit + 1])]
+    return text[: ends[-1]] if ends else text[:limit].rsplit(" ", 1)[0] + "\u2026"
+
+
+def opening_paragraph(doctree) -> str:
+    """The text of a page's first paragraph of prose (not in a table, figure, box or code output)."""
+    skip = (nodes.table, nodes.figure, nodes.Admonition, nodes.container, nodes.sidebar, nodes.topic)
+    for paragraph in doctree.findall(nodes.paragraph):
+        parent, inside = paragraph.parent, False
+        while parent is not None and not inside:
+            inside, parent = isinstance(parent, skip), parent.parent
+        if not inside and paragraph.astext().strip():
+            return paragraph.astext()
+    return ""
+
+
+def meta_tags(title: str, book_title: str, cff: dict, in_book: bool, summary: str = "") -> str:
+    """The head's meta tags for a page titled ``title`` (plain text), described by ``summary``
+    (the book's abstract if empty)."""
     tags = [("citation_title", title)]
     if in_book:
         tags.append(("citation_inbook_title", book_title))
     tags += [("citation_author", author.get("name") or _person(author)) for author in cff.get("authors", [])]
     if cff.get("date-released"):
         tags.append(("citation_publication_date", f"{dt.date.fromisoformat(cff['date-released']):%Y/%m/%d}"))
-    if cff.get("abstract"):
-        tags.append(("description", cff["abstract"]))
+    if summary or cff.get("abstract"):
+        tags.append(("description", summary or cff["abstract"]))
     return "".join(f'\n<meta name="{name}" content="{html.escape(value)}" />' for name, value in tags)
 
 
@@ -66,7 +96,8 @@ def page_context(app, pagename, templatename, context, doctree) -> None:
     if doctree is None or cff is None or not title:
         return
     in_book = pagename != app.config.root_doc
-    context["metatags"] = context.get("metatags", "") + meta_tags(title, book_title, cff, in_book)
+    summary = description(opening_paragraph(doctree))
+    context["metatags"] = context.get("metatags", "") + meta_tags(title, book_title, cff, in_book, summary)
 
 
 def setup(app):
