@@ -200,6 +200,14 @@ def test_a_counted_noun_is_the_unit_of_its_count():
     assert _unit("10 km", [" of it"]) == "km" and _unit("1,000 m", [")"]) == "m"
 
 
+def test_a_value_without_a_unit_is_a_number_or_a_text():
+    from helpers.book.ledger import _unit
+
+    assert _unit("\u2212185", [" for Russia"]) == "number"  # the minus sign the book writes
+    assert _unit("about 5.8", ["; on DeepStateMap"]) == "number"
+    assert _unit("consistent", [")"]) == "text" and _unit("October 2024", [", at"]) == "text"
+
+
 @pytest.mark.parametrize(
     "shown, number, qualifier",
     [

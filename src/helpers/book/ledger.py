@@ -280,7 +280,7 @@ def _unit(value: str, contexts: str | list[str]) -> str:
         for prefix, unit in UNIT_WORDS:
             if following.startswith(prefix):
                 return unit
-    return "count or text" if not re.fullmatch(r"[\d,.]+", number) else "number"
+    return "number" if _number(value)[0] is not None else "text"
 
 
 def _contexts(notebook) -> dict[str, list[str]]:
