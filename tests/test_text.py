@@ -120,3 +120,25 @@ def test_a_count_reads_as_words_under_ten_and_figures_from_ten(value, noun, show
 def test_a_count_is_a_whole_number_not_below_zero(bad):
     with pytest.raises((TypeError, ValueError)):
         text.fmt_count(bad, "date")
+
+
+@pytest.mark.parametrize(
+    "percent, shown",
+    [
+        (18.41, "nearly a fifth"),
+        (np.float64(20.1), "a fifth"),
+        (27, "more than a quarter"),
+        (49, "nearly half"),
+        (51, "more than half"),
+        (66.7, "two thirds"),
+        (9.5, "nearly a tenth"),
+    ],
+)
+def test_a_share_reads_as_the_nearest_simple_fraction(percent, shown):
+    assert text.fmt_fraction(percent) == shown
+
+
+@pytest.mark.parametrize("bad", [0, 100, -5, float("nan"), "18%"])
+def test_a_fraction_is_of_a_share_strictly_between_none_and_all(bad):
+    with pytest.raises((TypeError, ValueError)):
+        text.fmt_fraction(bad)

@@ -74,7 +74,13 @@ def test_the_scanner_catches_a_typed_number():
 #: Counts written as words are numbers too ("on five dates" stayed five when the map changed).
 #: "one" and "two" are left to the prose (two write-ups, two readings); a larger count is allowed
 #: only in these phrases, each a fixed part of the text rather than a count of data.
-NUMBER_WORD = re.compile(r"\b(three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?)\b", re.IGNORECASE)
+#: A share written as a fraction in words ("nearly a fifth of Ukraine") is a number too ("a third
+#: party" is not).
+NUMBER_WORD = re.compile(
+    r"\b(three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?"
+    r"|(?:a|one|two|three) (?:third|quarter|fifth|sixth|seventh|eighth|ninth|tenth)s?(?! part))\b",
+    re.IGNORECASE,
+)
 ALLOWED_WORDS = re.compile(
     r"almost six times"  # the article's words, quoted and tested as a claim
     r"|three figures from ISW"  # what the article gives, each glued right after
@@ -115,3 +121,5 @@ def test_no_counts_written_as_words_in_prose_or_captions(page: Path):
 def test_the_scanner_catches_a_count_written_as_a_word():
     assert typed_number_words("The same readings as maps, on five dates.") == [(1, "five")]
     assert typed_number_words('What "almost six times" becomes, in three measurements') == []
+    assert typed_number_words("Nearly a fifth of Ukraine; two thirds of it") == [(1, "a fifth"), (1, "two thirds")]
+    assert typed_number_words("areas computed by a third party") == []

@@ -114,6 +114,33 @@ def fmt_count(value, noun: str, plural: str | None = None) -> str:
     return f"{number} {noun if value == 1 else plural or noun + 's'}"
 
 
+#: Simple fractions, as prose names them.
+FRACTIONS = (
+    (3 / 4, "three quarters"),
+    (2 / 3, "two thirds"),
+    (1 / 2, "half"),
+    (1 / 3, "a third"),
+    (1 / 4, "a quarter"),
+    (1 / 5, "a fifth"),
+    (1 / 6, "a sixth"),
+    (1 / 8, "an eighth"),
+    (1 / 10, "a tenth"),
+)
+
+
+def fmt_fraction(percent) -> str:
+    """A share given in percent as the nearest simple fraction in words, hedged by the side of
+    it the share lies on: 18.4 -> 'nearly a fifth', 20.1 -> 'a fifth', 27 -> 'more than a
+    quarter'. Within 1% of the fraction (of the fraction's size) it is the fraction itself."""
+    share = _finite(percent) / 100
+    if not 0 < share < 1:
+        raise ValueError(f"a share between 0 and 100 per cent, got {percent!r}")
+    fraction, words = min(FRACTIONS, key=lambda item: abs(share - item[0]) / item[0])
+    if abs(share - fraction) <= 0.01 * fraction:
+        return words
+    return f"{'nearly' if share < fraction else 'more than'} {words}"
+
+
 def fmt_number(value, places: int = 1) -> str:
     """Fixed decimals with thousands separators: 5.806 -> '5.8'."""
     return signed(f"{_finite(value):,.{places}f}")
