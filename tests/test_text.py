@@ -142,3 +142,12 @@ def test_a_share_reads_as_the_nearest_simple_fraction(percent, shown):
 def test_a_fraction_is_of_a_share_strictly_between_none_and_all(bad):
     with pytest.raises((TypeError, ValueError)):
         text.fmt_fraction(bad)
+
+
+def test_a_size_comparison_follows_every_reading():
+    assert text.fmt_size_against([909, np.float64(1253)], 1376) == "smaller than"
+    assert text.fmt_size_against(2554, 605) == "larger than"
+    assert text.fmt_size_against([605, 882], 700) == "smaller or larger, depending on the reading, than"
+    assert text.fmt_size_against((700,), 700) == "the same as"
+    with pytest.raises(ValueError):
+        text.fmt_size_against([], 700)

@@ -141,6 +141,24 @@ def fmt_fraction(percent) -> str:
     return f"{'nearly' if share < fraction else 'more than'} {words}"
 
 
+def fmt_size_against(measured, reference) -> str:
+    """How one or more measurements compare in size with a reference, as prose between a subject
+    and the reference: 'smaller than' or 'larger than' when every reading is, 'the same as' when
+    every one equals it, and 'smaller or larger, depending on the reading, than' when the
+    readings fall on both sides. A sentence that compares sizes takes its words from the data."""
+    values = [_finite(value) for value in (measured if isinstance(measured, list | tuple) else [measured])]
+    reference = _finite(reference)
+    if not values:
+        raise ValueError("no measurement to compare")
+    if all(value < reference for value in values):
+        return "smaller than"
+    if all(value > reference for value in values):
+        return "larger than"
+    if all(value == reference for value in values):
+        return "the same as"
+    return "smaller or larger, depending on the reading, than"
+
+
 def fmt_number(value, places: int = 1) -> str:
     """Fixed decimals with thousands separators: 5.806 -> '5.8'."""
     return signed(f"{_finite(value):,.{places}f}")
