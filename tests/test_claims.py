@@ -8,6 +8,7 @@ import pytest
 from frames import figure_frame
 from helpers.analysis import claims, kursk
 from helpers.data.load import load
+from helpers.present.text import ProseContradicted
 
 
 def areas(*rows):
@@ -300,3 +301,12 @@ def test_each_check_declares_the_tables_and_figures_it_reads(monkeypatch):
             read |= tables
         assert read == declared.tables, (claim["claim_id"], "declared but not read:", declared.tables - read)
     assert set(claims.CHECK_READS) == set(claims.CHECKS)
+
+
+def test_a_verdict_the_prose_restates_in_words_is_checked_against_the_audit():
+    audit = claims.audit(load("claims"), committed_context())
+    claims.require_verdicts(audit, {"surge_gain_2024": ("consistent", "The size of the advance holds up")})
+    with pytest.raises(ProseContradicted, match=r"holds up.*'contradicted' on 'surge_gain_2024'.*gives 'consistent'"):
+        claims.require_verdicts(audit, {"surge_gain_2024": ("contradicted", "The size of the advance holds up")})
+    with pytest.raises(ProseContradicted, match="verdict then"):
+        claims.require_verdicts(audit, {"human_autumn_heavier": ("consistent", "visible then")}, "verdict then")

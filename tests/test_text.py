@@ -151,3 +151,9 @@ def test_a_size_comparison_follows_every_reading():
     assert text.fmt_size_against((700,), 700) == "the same as"
     with pytest.raises(ValueError):
         text.fmt_size_against([], 700)
+
+
+def test_a_sentence_the_data_no_longer_support_stops_the_build():
+    text.prose_holds(True, "The size of the advance holds up", "a consistent verdict")
+    with pytest.raises(text.ProseContradicted, match=r"'The size of the advance holds up', which needs a consistent"):
+        text.prose_holds(False, "The size of the advance holds up", "a consistent verdict")

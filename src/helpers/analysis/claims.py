@@ -37,7 +37,15 @@ from helpers.analysis import kursk
 from helpers.data.load import load, reads
 from helpers.data.schemas import FIGURE_TABLES
 from helpers.data.sourced import Figure, figure
-from helpers.present.text import FLOOR_QUALIFIERS, ROUNDED_QUALIFIERS, fmt_count, fmt_date, fmt_int, fmt_number
+from helpers.present.text import (
+    FLOOR_QUALIFIERS,
+    ROUNDED_QUALIFIERS,
+    fmt_count,
+    fmt_date,
+    fmt_int,
+    fmt_number,
+    prose_holds,
+)
 
 VERDICTS = ("consistent", "depends on definition", "not supported by the data", "contradicted", "not checkable")
 
@@ -616,6 +624,18 @@ def verdict_of(audit: pd.DataFrame, claim_id: str, column: str = "verdict") -> s
     :func:`audit`, for a chapter to glue. The ledger traces a value glued from this call, with
     a literal ``claim_id``, to that claim alone (:func:`reads_of`)."""
     return str(audit.at[claim_id, column])
+
+
+def require_verdicts(audit: pd.DataFrame, said: dict[str, tuple[str, str]], column: str = "verdict") -> None:
+    """Stop the build if a verdict the prose restates in words is no longer the audit's.
+
+    ``said`` maps a claim id to the verdict a sentence assumes and the sentence ("The size of
+    Russia's 2024 advance holds up" assumes "consistent"); see
+    :func:`helpers.present.text.prose_holds`.
+    """
+    for claim_id, (verdict, sentence) in said.items():
+        found = verdict_of(audit, claim_id, column)
+        prose_holds(found == verdict, sentence, f"the {column} {verdict!r} on {claim_id!r}; the audit gives {found!r}")
 
 
 CHECKS: dict[str, Callable[[pd.Series, Context], Evidence]] = {

@@ -210,6 +210,23 @@ def fmt_months(dates) -> str:
     return fmt_list(f"{fmt_list(f'{m:%B}' for m in months if m.year == y)} {y}" for y in years)
 
 
+class ProseContradicted(ValueError):
+    """A statement the prose makes in words, not glued, that the data no longer support."""
+
+
+def prose_holds(holds: bool, sentence: str, needs: str) -> None:
+    """Stop the build if a statement the prose makes in words is no longer true of the data.
+
+    Some of what the prose says is words, not numbers: "holds up", "not in Mediazona's public
+    series", "which the map rules out". A chapter states here what each such sentence needs of
+    the data, so that a change to the data that makes it false stops the build with the sentence
+    and the reason, for someone to rewrite it, instead of publishing it beside numbers that
+    contradict it.
+    """
+    if not holds:
+        raise ProseContradicted(f"the prose says {sentence!r}, which needs {needs}; rewrite it for the data")
+
+
 def glue_text(key: str, text: str) -> None:
     """Glue a formatted string under ``key``, not displayed in the cell.
 
