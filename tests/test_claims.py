@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
 from frames import figure_frame
 from helpers.analysis import claims, kursk
 from helpers.data.load import load
+from helpers.data.sourced import figure
 from helpers.present.text import ProseContradicted
 
 
@@ -310,3 +313,15 @@ def test_a_verdict_the_prose_restates_in_words_is_checked_against_the_audit():
         claims.require_verdicts(audit, {"surge_gain_2024": ("contradicted", "The size of the advance holds up")})
     with pytest.raises(ProseContradicted, match="verdict then"):
         claims.require_verdicts(audit, {"human_autumn_heavier": ("consistent", "visible then")}, "verdict then")
+
+
+def test_a_stated_figure_means_a_range_by_its_qualifier():
+    reported = figure(load("territory"), "isw_russian_gain_2024_ytd")
+
+    def stated(value, qualifier):
+        return claims.stated_range(replace(reported, value=value, qualifier=qualifier))
+
+    assert stated(2700, "about") == (2650, 2750)
+    assert stated(593, "nearly") == (592.5, 593.5)
+    assert stated(1000, "more than") == (1000, float("inf"))
+    assert stated(465, "unqualified") == (465, 465)

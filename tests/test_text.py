@@ -148,7 +148,10 @@ def test_a_size_comparison_follows_every_reading():
     assert text.fmt_size_against([909, np.float64(1253)], 1376) == "smaller than"
     assert text.fmt_size_against(2554, 605) == "larger than"
     assert text.fmt_size_against([605, 882], 700) == "smaller or larger, depending on the reading, than"
-    assert text.fmt_size_against((700,), 700) == "the same as"
+    assert text.fmt_size_against([700], 700) == "the same as"
+    assert text.fmt_size_against([189, 277], (592.5, 593.5)) == "smaller than"  # nearly 593
+    assert text.fmt_size_against(593, (592.5, 593.5)) == "about the same as"
+    assert text.fmt_size_against(1200, (1000, float("inf"))) == "about the same as"  # more than 1,000
     with pytest.raises(ValueError):
         text.fmt_size_against([], 700)
 

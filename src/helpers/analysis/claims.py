@@ -28,6 +28,7 @@ Verdicts are computed at build time, never typed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -174,6 +175,17 @@ def rounding_step(value: float) -> float:
         return 0.5 * 10 ** -len(text.split(".")[1])
     digits = text.rstrip("0")
     return 0.5 * 10 ** (len(text) - len(digits))
+
+
+def stated_range(fig: Figure) -> tuple[float, float]:
+    """What a stated figure means by its qualifier alone, with no map tolerance: "about 2,700" is
+    2,650 to 2,750 (its rounding), "more than 1,000" anything from 1,000 up, an unqualified
+    figure itself. For prose that compares a measurement with the figure
+    (:func:`helpers.present.text.fmt_size_against`)."""
+    if fig.qualifier in FLOOR_QUALIFIERS:
+        return fig.value, math.inf
+    step = rounding_step(fig.value) if fig.qualifier in ROUNDED_QUALIFIERS else 0.0
+    return fig.value - step, fig.value + step
 
 
 @dataclass(frozen=True)

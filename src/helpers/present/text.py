@@ -143,19 +143,25 @@ def fmt_fraction(percent) -> str:
 
 def fmt_size_against(measured, reference) -> str:
     """How one or more measurements compare in size with a reference, as prose between a subject
-    and the reference: 'smaller than' or 'larger than' when every reading is, 'the same as' when
-    every one equals it, and 'smaller or larger, depending on the reading, than' when the
-    readings fall on both sides. A sentence that compares sizes takes its words from the data."""
-    values = [_finite(value) for value in (measured if isinstance(measured, list | tuple) else [measured])]
-    reference = _finite(reference)
+    and the reference: 'smaller than' or 'larger than' when every reading is, 'the same as' (or
+    'about the same as', for a range) when every one falls on it, and 'smaller or larger,
+    depending on the reading, than' when the readings fall on both sides.
+
+    ``reference`` is a number, or the range a stated figure means by its qualifier ("about 1,376"
+    is 1,375.5 to 1,376.5: ``claims.stated_range``). A sentence that compares sizes takes its
+    words from the data.
+    """
+    values = [_finite(value) for value in (measured if isinstance(measured, list) else [measured])]
+    low, high = (reference, reference) if not isinstance(reference, tuple) else reference
+    low, high = _finite(low), float(high)
     if not values:
         raise ValueError("no measurement to compare")
-    if all(value < reference for value in values):
+    if all(value < low for value in values):
         return "smaller than"
-    if all(value > reference for value in values):
+    if all(value > high for value in values):
         return "larger than"
-    if all(value == reference for value in values):
-        return "the same as"
+    if all(low <= value <= high for value in values):
+        return "the same as" if low == high else "about the same as"
     return "smaller or larger, depending on the reading, than"
 
 
