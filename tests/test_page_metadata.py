@@ -26,13 +26,15 @@ def test_citation_tags_follow_the_citation_file():
     assert tags["citation_author"] == ["The book&#x27;s contributors", "Lovelace, Ada"]
     assert tags["citation_publication_date"] == ["2026/11/22"]
     assert tags["description"] == ["A book on &quot;figures&quot; &amp; &lt;sources&gt;"]  # escaped, not cut
+    assert tags["og:title"] == ["The 2024 surge"] and tags["og:site_name"] == [BOOK]
+    assert tags["og:type"] == ["article"] and tags["og:description"] == tags["description"]
     front = dict_of(page_metadata.meta_tags(BOOK, BOOK, {"authors": []}, in_book=False))
-    assert front == {"citation_title": [BOOK]}
+    assert front == {"citation_title": [BOOK], "og:title": [BOOK], "og:site_name": [BOOK], "og:type": ["book"]}
 
 
 def dict_of(tags: str) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for name, content in re.findall(r'<meta name="([^"]+)" content="([^"]*)" />', tags):
+    for name, content in re.findall(r'<meta (?:name|property)="([^"]+)" content="([^"]*)" />', tags):
         found.setdefault(name, []).append(content)
     return found
 

@@ -74,6 +74,7 @@ def test_every_page_tells_reference_managers_how_to_cite_it(built_html):
         head = _head(built_html, page)
         heading = re.search(r'<h1>([^<]*)<a class="headerlink"', (built_html / f"{page}.html").read_text("utf-8"))
         assert _metas(head, "citation_title") == [html.unescape(heading.group(1))], page
+        assert re.findall(r'<meta property="og:title" content="([^"]*)"', head) == [heading.group(1)], page
         assert _metas(head, "citation_author") == [author["name"] for author in cff["authors"]], page
         assert _metas(head, "citation_publication_date") == [f"{released:%Y/%m/%d}"], page
         body = (built_html / f"{page}.html").read_text("utf-8")

@@ -1,4 +1,4 @@
-"""What each HTML page tells browsers and reference managers: its title, once, and its citation.
+"""What each HTML page tells browsers, reference managers and link previews: its title, once, and its citation.
 
 The book is meant to be cited. Zotero and Google Scholar read a web page's citation from the
 Highwire Press ``citation_*`` meta tags in its head: each page gives its own title (a chapter's,
@@ -6,7 +6,8 @@ with the book's as ``citation_inbook_title``), the authors and the release date 
 ``CITATION.cff`` (the file the How to cite page's BibTeX entry comes from, so the two cannot
 disagree). Its description, which search engines and link previews show, is the page's opening
 paragraph as this build wrote it, up to the last whole sentence that fits (the book's abstract
-on a page without one).
+on a page without one). Link previews in chat and social media read the same title and
+description from Open Graph tags.
 
 The theme writes a page's window title as "page — book", which on the front page said the
 book's title twice; there it is the book's title alone (``_templates/layout.html`` shows the
@@ -77,7 +78,12 @@ def meta_tags(title: str, book_title: str, cff: dict, in_book: bool, summary: st
         tags.append(("citation_publication_date", f"{dt.date.fromisoformat(cff['date-released']):%Y/%m/%d}"))
     if summary or cff.get("abstract"):
         tags.append(("description", summary or cff["abstract"]))
-    return "".join(f'\n<meta name="{name}" content="{html.escape(value)}" />' for name, value in tags)
+    # Open Graph, which link previews (chat, social media) read: the same title and description
+    graph = [("og:title", title), ("og:site_name", book_title), ("og:type", "article" if in_book else "book")]
+    graph += [("og:description", summary or cff["abstract"])] if summary or cff.get("abstract") else []
+    return "".join(f'\n<meta name="{name}" content="{html.escape(value)}" />' for name, value in tags) + "".join(
+        f'\n<meta property="{name}" content="{html.escape(value)}" />' for name, value in graph
+    )
 
 
 def _person(author: dict) -> str:
