@@ -11,7 +11,7 @@ from frames import figure_frame
 from helpers.analysis import claims, kursk
 from helpers.data.load import load
 from helpers.data.sourced import figure
-from helpers.present.text import ProseContradicted
+from helpers.present.prose_checks import ProseContradicted
 
 
 def areas(*rows):

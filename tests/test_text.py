@@ -154,9 +154,3 @@ def test_a_size_comparison_follows_every_reading():
     assert text.fmt_size_against(1200, (1000, float("inf"))) == "about the same as"  # more than 1,000
     with pytest.raises(ValueError):
         text.fmt_size_against([], 700)
-
-
-def test_a_sentence_the_data_no_longer_support_stops_the_build():
-    text.prose_holds(True, "The size of the advance holds up", "a consistent verdict")
-    with pytest.raises(text.ProseContradicted, match=r"'The size of the advance holds up', which needs a consistent"):
-        text.prose_holds(False, "The size of the advance holds up", "a consistent verdict")

@@ -38,6 +38,7 @@ from helpers.analysis import kursk
 from helpers.data.load import load, reads
 from helpers.data.schemas import FIGURE_TABLES
 from helpers.data.sourced import Figure, figure
+from helpers.present.prose_checks import prose_holds
 from helpers.present.text import (
     FLOOR_QUALIFIERS,
     ROUNDED_QUALIFIERS,
@@ -45,7 +46,6 @@ from helpers.present.text import (
     fmt_date,
     fmt_int,
     fmt_number,
-    prose_holds,
 )
 
 VERDICTS = ("consistent", "depends on definition", "not supported by the data", "contradicted", "not checkable")
@@ -643,7 +643,7 @@ def require_verdicts(audit: pd.DataFrame, said: dict[str, tuple[str, str]], colu
 
     ``said`` maps a claim id to the verdict a sentence assumes and the sentence ("The size of
     Russia's 2024 advance holds up" assumes "consistent"); see
-    :func:`helpers.present.text.prose_holds`.
+    :func:`helpers.present.prose_checks.prose_holds`.
     """
     for claim_id, (verdict, sentence) in said.items():
         found = verdict_of(audit, claim_id, column)

@@ -142,10 +142,11 @@ def fmt_fraction(percent) -> str:
 
 
 def fmt_size_against(measured, reference) -> str:
-    """How one or more measurements compare in size with a reference, as prose between a subject
-    and the reference: 'smaller than' or 'larger than' when every reading is, 'the same as' (or
-    'about the same as', for a range) when every one falls on it, and 'smaller or larger,
-    depending on the reading, than' when the readings fall on both sides.
+    """How one measurement (a number) or several (a list: the map's readings) compare in size
+    with a reference, as prose between a subject and the reference: 'smaller than' or 'larger
+    than' when every reading is, 'the same as' (or 'about the same as', for a range) when every
+    one falls on it, and 'smaller or larger, depending on the reading, than' when the readings
+    fall on both sides.
 
     ``reference`` is a number, or the range a stated figure means by its qualifier ("about 1,376"
     is 1,375.5 to 1,376.5: ``claims.stated_range``). A sentence that compares sizes takes its
@@ -214,23 +215,6 @@ def fmt_months(dates) -> str:
         raise ValueError("no dates to describe")
     years = sorted({m.year for m in months})
     return fmt_list(f"{fmt_list(f'{m:%B}' for m in months if m.year == y)} {y}" for y in years)
-
-
-class ProseContradicted(ValueError):
-    """A statement the prose makes in words, not glued, that the data no longer support."""
-
-
-def prose_holds(holds: bool, sentence: str, needs: str) -> None:
-    """Stop the build if a statement the prose makes in words is no longer true of the data.
-
-    Some of what the prose says is words, not numbers: "holds up", "not in Mediazona's public
-    series", "which the map rules out". A chapter states here what each such sentence needs of
-    the data, so that a change to the data that makes it false stops the build with the sentence
-    and the reason, for someone to rewrite it, instead of publishing it beside numbers that
-    contradict it.
-    """
-    if not holds:
-        raise ProseContradicted(f"the prose says {sentence!r}, which needs {needs}; rewrite it for the data")
 
 
 def glue_text(key: str, text: str) -> None:
