@@ -181,7 +181,8 @@ def stated_range(fig: Figure) -> tuple[float, float]:
     """What a stated figure means by its qualifier alone, with no map tolerance: "about 2,700" is
     2,650 to 2,750 (its rounding), "more than 1,000" anything from 1,000 up, an unqualified
     figure itself. For prose that compares a measurement with the figure
-    (:func:`helpers.present.text.fmt_size_against`)."""
+    (:func:`helpers.present.text.fmt_size_against`), and the part of :func:`tolerance` that the
+    qualifier sets."""
     if fig.qualifier in FLOOR_QUALIFIERS:
         return fig.value, math.inf
     step = rounding_step(fig.value) if fig.qualifier in ROUNDED_QUALIFIERS else 0.0
@@ -224,12 +225,12 @@ def tolerance(fig: Figure, kind: str, figures: pd.DataFrame, scale: float = 1.0)
         why = f"{MAP_AREA_PERCENT * scale:g}% for a map-read area"
     else:
         raise KeyError(f"no tolerance rule for a {kind!r} check")
+    low, high = stated_range(fig)  # the qualifier's part: rounding, or a floor
     if fig.qualifier in ROUNDED_QUALIFIERS:
-        slack += rounding_step(fig.value)
         why += f", plus rounding for '{fig.qualifier}'"
     if fig.qualifier in FLOOR_QUALIFIERS:
-        return Tolerance(fig.value - slack, None, why + f"; '{fig.qualifier}' sets a floor only")
-    return Tolerance(fig.value - slack, fig.value + slack, why)
+        return Tolerance(low - slack, None, why + f"; '{fig.qualifier}' sets a floor only")
+    return Tolerance(low - slack, high + slack, why)
 
 
 def grade(stated: float, tol: Tolerance, strict: float, alternatives: list[float | None]) -> str:
@@ -336,8 +337,7 @@ def check_kursk_loss_since_peak(claim: pd.Series, ctx: Context) -> Evidence:
 def check_kursk_retaken_since(claim: pd.Series, ctx: Context) -> Evidence:
     fig = figure(ctx.figures, claim["figure_id"])
     start, end = _nearest(ctx.areas, fig.period_start), _nearest(ctx.areas, fig.as_of)
-    strict = float(start[kursk.HELD] - end[kursk.HELD])
-    wide = float(start[kursk.HELD_OR_GREY] - end[kursk.HELD_OR_GREY])
+    strict, wide = kursk.decrease(start, end)
     return _graded(
         claim,
         ctx,

@@ -67,6 +67,12 @@ def nearest(areas: pd.DataFrame, day, max_gap_days: int = MAX_SNAPSHOT_GAP_DAYS)
     return data.loc[index]
 
 
+def decrease(start: pd.Series, end: pd.Series) -> tuple[float, float]:
+    """How much the area shrank between two snapshots (rows of :func:`series` or :func:`nearest`),
+    in each reading: held, then held or grey zone."""
+    return float(start[HELD] - end[HELD]), float(start[HELD_OR_GREY] - end[HELD_OR_GREY])
+
+
 def timeline(events: pd.DataFrame, areas: pd.DataFrame, end="2025-01-31") -> pd.DataFrame:
     """Dated events from the incursion on, plus the first mapping and peak measured on DeepStateMap."""
     start = events.set_index("event_id").loc["kursk_incursion_start", "date"]
