@@ -41,8 +41,10 @@ EXECUTED_DIR = "BOOK_EXECUTED_DIR"
 DATE = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")
 #: A count with the noun it counts, as ``fmt_count`` writes it ("four dates", "14 days").
 COUNTED = re.compile(rf"(?:{'|'.join(NUMBER_WORDS)}|[\d,]+) ([a-z]{{3,}}[a-z ]*)")
+#: The units the book writes as symbols after a number.
+UNIT_SYMBOLS = "km²|km|m"
 #: A measurement with its unit's symbol ("10 km", "50 m").
-MEASURED = re.compile(r"[\d,.]+ (km²|km|m)")
+MEASURED = re.compile(rf"[\d,.]+ ({UNIT_SYMBOLS})")
 
 
 def _names(node: ast.AST) -> set[str]:
@@ -233,7 +235,7 @@ GLUE_FUNCTIONS = ("glue_text", "glue_figure", "glue_derived")
 
 #: A number as the book writes it: the minus sign, thousands separators, decimals; then a
 #: percent sign or a unit's symbol.
-WRITTEN_NUMBER = re.compile(r"([\u2212-]?[\d,]*\.?\d+)(?:%| (?:km²|km|m))?")
+WRITTEN_NUMBER = re.compile(rf"([\u2212-]?[\d,]*\.?\d+)(?:%| (?:{UNIT_SYMBOLS}))?")
 
 
 def _qualified(value: str) -> tuple[str, str]:
@@ -251,10 +253,10 @@ def _number(value: str) -> tuple[int | float | None, str]:
     text, qualifier = _qualified(value)
     if DATE.match(text):
         return None, qualifier
-    first = text.split(" ", 1)[0]
-    if COUNTED.fullmatch(text) and first in NUMBER_WORDS:
+    first, counted = text.split(" ", 1)[0], COUNTED.fullmatch(text)
+    if counted and first in NUMBER_WORDS:
         return NUMBER_WORDS.index(first), qualifier
-    written = WRITTEN_NUMBER.fullmatch(text) or (COUNTED.fullmatch(text) and WRITTEN_NUMBER.fullmatch(first))
+    written = WRITTEN_NUMBER.fullmatch(text) or (counted and WRITTEN_NUMBER.fullmatch(first))
     if not written:
         return None, qualifier
     digits = written.group(1).replace(",", "").replace("\u2212", "-")

@@ -76,11 +76,12 @@ def meta_tags(title: str, book_title: str, cff: dict, in_book: bool, summary: st
     tags += [("citation_author", author.get("name") or _person(author)) for author in cff.get("authors", [])]
     if cff.get("date-released"):
         tags.append(("citation_publication_date", f"{dt.date.fromisoformat(cff['date-released']):%Y/%m/%d}"))
-    if summary or cff.get("abstract"):
-        tags.append(("description", summary or cff["abstract"]))
+    described = summary or cff.get("abstract")
+    if described:
+        tags.append(("description", described))
     # Open Graph, which link previews (chat, social media) read: the same title and description
     graph = [("og:title", title), ("og:site_name", book_title), ("og:type", "article" if in_book else "book")]
-    graph += [("og:description", summary or cff["abstract"])] if summary or cff.get("abstract") else []
+    graph += [("og:description", described)] if described else []
     return "".join(f'\n<meta name="{name}" content="{html.escape(value)}" />' for name, value in tags) + "".join(
         f'\n<meta property="{name}" content="{html.escape(value)}" />' for name, value in graph
     )
