@@ -179,3 +179,50 @@ def test_in_latex_a_source_key_in_a_table_may_break_around_its_year(tmp_path):
     tex = next((tmp_path / "out").glob("*.tex")).read_text(encoding="utf-8")
     assert r"nenka\allowbreak{}2024\allowbreak{}kursk" in tex
     assert "nenka2024kursk in prose" in tex  # only tables
+
+
+#: Events as Data and methods lists them: every column's longest word fits the printed line at
+#: the body's size once a source key may break around its year.
+EVENTS = [
+    ["event_id", "date", "event", "actor", "source_key"],
+    [
+        "kursk_incursion_start",
+        "2024-08-06",
+        "Ukrainian forces cross into Russia's Kursk region",
+        "Ukraine",
+        "marketresearchtelecast2024",
+    ],
+    ["us_election_2024", "2024-11-05", "US presidential election", "United States", "uscode3"],
+    [
+        "us_mines_announced",
+        "2024-11-20",
+        "US Defense Secretary Austin announces anti-personnel mines for Ukraine",
+        "United States",
+        "ap2024mines",
+    ],
+]
+
+
+def test_raw_markup_in_a_cell_does_not_count_as_its_text(tmp_path):
+    """Raw markup in a cell was measured as text. The HTML around each date
+    (``<span class="nowrap">``) made the date column of the events table as wide as its events;
+    the LaTeX break points put into a source key (``\\allowbreak{}``) made the key one
+    40-character word, and the table was set in ``\\footnotesize`` with the key column widest:
+    the events were left a column a few words wide (Data and methods, PDF)."""
+    assert print_tables.table_size(EVENTS).command == ""
+    (tmp_path / "conf.py").write_text("extensions = ['helpers.book.print_tables']\n", encoding="utf-8")
+    marked = [
+        [row[0], f':raw-html:`<span class="nowrap">`\\ {row[1]}\\ :raw-html:`</span>`', *row[2:]] for row in EVENTS[1:]
+    ]
+    rows = "\n".join("   * - " + "\n     - ".join(row) for row in [EVENTS[0], *marked])
+    (tmp_path / "index.rst").write_text(
+        ".. role:: raw-html(raw)\n   :format: html\n\n"
+        f"Title\n=====\n\n.. list-table:: Events\n   :header-rows: 1\n\n{rows}\n",
+        encoding="utf-8",
+    )
+    app = Sphinx(tmp_path, tmp_path, tmp_path / "out", tmp_path / "doctrees", "latex", status=None, warning=None)
+    app.build()
+    tex = next((tmp_path / "out").glob("*.tex")).read_text(encoding="utf-8")
+    assert r"\begingroup" not in tex
+    weights = print_tables.column_weights(EVENTS)
+    assert "".join(rf"\X{{{w}}}{{{sum(weights)}}}" for w in weights) in tex

@@ -153,10 +153,20 @@ def column_weights(rows: list[list[str]], line: float = LINE_CHARS, padding: flo
     return [int(need + spare * more / sum(extra)) for need, more in zip(needs, extra, strict=True)]
 
 
+def _text(entry: nodes.entry) -> str:
+    """A cell's text as printed. Raw markup is not text: the HTML a cell carries for browsers
+    (``<span class="nowrap">`` around a date, ``<wbr>`` in a name) and the LaTeX break points
+    of :func:`_key_breaks` made a date column as wide as a column of sentences."""
+    entry = entry.deepcopy()
+    for raw in list(entry.findall(nodes.raw)):
+        raw.parent.remove(raw)
+    return entry.astext().replace("\n", " ")
+
+
 def _rows(tgroup: nodes.tgroup) -> list[list[str]]:
     rows = []
     for row in tgroup.findall(nodes.row):
-        cells = [entry.astext().replace("\n", " ") for entry in row.children if isinstance(entry, nodes.entry)]
+        cells = [_text(entry) for entry in row.children if isinstance(entry, nodes.entry)]
         rows.append(cells)
     columns = max((len(r) for r in rows), default=0)
     return [r for r in rows if len(r) == columns]  # rows with spanning cells do not vote
@@ -184,17 +194,16 @@ def breakable(app, doctree, docname) -> None:
     if app.builder.format != "latex":
         return
     for table in list(doctree.findall(nodes.table)):
-        _key_breaks(table)
         classes = table["classes"]
         if "longtable" not in classes:
             classes.append("longtable")
-        if "colwidths-given" in classes:
-            continue
         tgroup = next(iter(table.findall(nodes.tgroup)), None)
-        if tgroup is None:
+        if "colwidths-given" in classes or tgroup is None:
+            _key_breaks(table)
             continue
         colspecs = [child for child in tgroup.children if isinstance(child, nodes.colspec)]
         rows = _rows(tgroup)
+        _key_breaks(table)
         size = table_size(rows)
         weights = column_weights(rows, size.line, size.padding)
         if len(weights) != len(colspecs):
