@@ -138,10 +138,25 @@ def test_start_dates():
         claims.check_kursk_start_date(claim("kursk_start_date", stated_date="2024-09-01"), CTX).verdict
         == "not supported by the data"
     )
+    # before the archive starts: its first snapshot, empty, was due to show an operation begun then
     assert (
         claims.check_kursk_start_date(claim("kursk_start_date", stated_date="2022-08-01"), CTX).verdict
-        == "not checkable"
+        == "contradicted"
     )
+
+
+def test_a_start_date_is_contradicted_only_by_a_snapshot_that_should_have_shown_it():
+    """An incursion begun on the stated day would be on the map within the mapping lag and stay
+    there: only a snapshot from then until the first polygons, showing none, contradicts the
+    date. An archive that starts before the stated day but has no snapshot in that span cannot
+    (the rule had called such a date contradicted)."""
+    gap = areas(("2023-06-04", 0, 0), ("2024-08-11", 100, 150))
+    stated = claim("kursk_start_date", stated_date="2023-08-01")
+    assert claims.check_kursk_start_date(stated, claims.Context(FIGS, gap)).verdict == "not checkable"
+    lagged = areas(("2023-06-04", 0, 0), ("2023-08-15", 0, 0), ("2024-08-11", 100, 150))
+    assert claims.check_kursk_start_date(stated, claims.Context(FIGS, lagged)).verdict == "contradicted"
+    early = areas(("2023-06-04", 0, 0), ("2023-08-14", 0, 0), ("2024-08-11", 100, 150))
+    assert claims.check_kursk_start_date(stated, claims.Context(FIGS, early)).verdict == "not checkable"
 
 
 def test_unknown_check_is_named():

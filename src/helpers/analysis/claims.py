@@ -351,7 +351,13 @@ def check_kursk_retaken_since(claim: pd.Series, ctx: Context) -> Evidence:
 
 
 def check_kursk_start_date(claim: pd.Series, ctx: Context) -> Evidence:
-    """Consistent if the first mapped polygons follow the stated day within the mapping lag."""
+    """Consistent if the first mapped polygons follow the stated day within the mapping lag.
+
+    Contradicted if a snapshot shows no polygons though it was taken the mapping lag or more
+    after the stated day: an operation begun then, and still under way when the claim was made,
+    would be on it. Without such a snapshot (a gap in the archive, or an archive that starts
+    later) the date cannot be checked.
+    """
     stated = pd.Timestamp(claim["stated_date"])
     if ctx.areas.empty or ctx.areas[kursk.HELD_OR_GREY].max() <= 0:
         raise NoData("no Kursk polygons mapped yet")
@@ -367,13 +373,20 @@ def check_kursk_start_date(claim: pd.Series, ctx: Context) -> Evidence:
             f"No Kursk polygons up to {fmt_date(seen.last_without)}; first on {fmt_date(seen.first_with)}",
             f"first polygons within {fmt_count(kursk.MAPPING_LAG_DAYS, 'day')} of the stated date",
         )
-    if stated >= seen.first_snapshot:
+    dates = kursk.series(ctx.areas)["date"]
+    due = stated + pd.Timedelta(days=kursk.MAPPING_LAG_DAYS)
+    empty_though_due = dates.loc[(dates >= due) & (dates < seen.first_with)]
+    if empty_though_due.empty:
         return Evidence(
-            "contradicted",
+            "not checkable",
             measured,
-            f"Snapshots from {fmt_date(seen.first_snapshot)} to {fmt_date(seen.last_without)} show no Kursk polygons",
+            f"No snapshot between {fmt_date(due)} and {fmt_date(seen.first_with)} could show the stated start",
         )
-    return Evidence("not checkable", measured, "The archive starts after the stated date")
+    return Evidence(
+        "contradicted",
+        measured,
+        f"Snapshots from {fmt_date(seen.first_snapshot)} to {fmt_date(seen.last_without)} show no Kursk polygons",
+    )
 
 
 #: Which DeepState window measures each ISW territorial figure.
