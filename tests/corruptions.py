@@ -197,6 +197,22 @@ CORRUPTIONS = [
     ),
     Corruption("date_after_range", set_cell("events", 7, "date", "2031-01-20"), "events", 7, "date", "<= 2026-12-31"),
     Corruption(
+        "stated_month_not_its_first_day",
+        set_cell("claims", 2, "stated_date", "2023-08-15"),
+        "claims",
+        2,
+        "stated_date",
+        "a stated_date of precision month or year is the first day of it",
+    ),
+    Corruption(
+        "precision_without_a_stated_date",
+        set_cell("claims", 4, "stated_precision", "day"),
+        "claims",
+        4,
+        "stated_precision",
+        "stated_precision set exactly where stated_date is",
+    ),
+    Corruption(
         "date_before_range",
         set_cell("casualties", 2, "period_start", "2013-02-24"),
         "casualties",

@@ -38,7 +38,7 @@ FIGS = figure_frame(
 CTX = claims.Context(FIGS, AREAS)
 
 
-def claim(check, figure_id=None, stated_date=None, published="2024-12-31", place_id=None):
+def claim(check, figure_id=None, stated_date=None, published="2024-12-31", place_id=None, precision="day"):
     return pd.Series(
         {
             "claim_id": "c",
@@ -47,6 +47,7 @@ def claim(check, figure_id=None, stated_date=None, published="2024-12-31", place
             "source_key": "k",
             "figure_id": figure_id,
             "stated_date": pd.Timestamp(stated_date) if stated_date else pd.NaT,
+            "stated_precision": precision if stated_date else None,
             "check": check,
             "published": pd.Timestamp(published),
             "place_id": place_id,
@@ -157,6 +158,39 @@ def test_a_start_date_is_contradicted_only_by_a_snapshot_that_should_have_shown_
     assert claims.check_kursk_start_date(stated, claims.Context(FIGS, lagged)).verdict == "contradicted"
     early = areas(("2023-06-04", 0, 0), ("2023-08-14", 0, 0), ("2024-08-11", 100, 150))
     assert claims.check_kursk_start_date(stated, claims.Context(FIGS, early)).verdict == "not checkable"
+
+
+def test_a_stated_month_means_any_day_of_it():
+    """A month stated alone was read as its first day: "began in July" against polygons first
+    mapped on 11 August (within the mapping lag of 31 July) was called contradicted, and an
+    event on the first of a month could not be told from the month."""
+    july = claim("kursk_start_date", stated_date="2024-07-01", precision="month")
+    assert claims.stated_period(july) == (pd.Timestamp("2024-07-01"), pd.Timestamp("2024-07-31"))
+    assert claims.check_kursk_start_date(july, CTX).verdict == "consistent"
+    first_of_july = claim("kursk_start_date", stated_date="2024-07-01")
+    assert claims.check_kursk_start_date(first_of_july, CTX).verdict == "contradicted"
+    year = claim("stalemate_year", stated_date="2023-01-01", precision="year")
+    assert claims.stated_period(year) == (pd.Timestamp("2023-01-01"), pd.Timestamp("2023-12-31"))
+    assert claims.stated_text(july, CTX) == "July 2024" and claims.stated_text(first_of_july, CTX) == "1 July 2024"
+
+
+def test_an_event_is_found_in_the_stated_month_or_within_a_day_of_the_stated_day():
+    events = pd.DataFrame(
+        [{"event_id": "e", "date": pd.Timestamp("2025-01-20"), "event": "Inauguration", "reported_by": "r"}]
+    )
+    ctx = replace(CTX, events=events)
+
+    def verdict(day, precision):
+        stated = claim("event_recorded", stated_date=day, precision=precision)
+        stated["event_id"] = "e"
+        return claims.check_event_recorded(stated, ctx).verdict
+
+    assert verdict("2025-01-01", "month") == "consistent"
+    assert verdict("2025-01-01", "day") == "not supported by the data"
+    assert verdict("2025-01-21", "day") == "consistent"
+    assert verdict("2025-01-22", "day") == "not supported by the data"
+    assert verdict("2025-01-01", "year") == "consistent"
+    assert verdict("2024-12-01", "month") == "not supported by the data"
 
 
 def test_unknown_check_is_named():

@@ -58,6 +58,8 @@ STALEMATE_PERCENT = 25.0
 #: A town is "in the area" of an advance when the Russian-held area is within this distance (km)
 #: of it: the front's reach in artillery and drone range, not a town's own extent.
 PLACE_RADIUS_KM = 10.0
+#: Days an event may lie from a stated day (reports differ by a day across time zones and deadlines).
+EVENT_DAY_SLACK = 1
 #: The regions the book counts as Ukraine's north-east (bordering Russia north of the Donbas).
 NORTH_EAST = ("Chernihiv", "Sumy", "Kharkiv")
 #: Gains were "in" a part of the country when that part holds more than this share (percent) of
@@ -350,31 +352,52 @@ def check_kursk_retaken_since(claim: pd.Series, ctx: Context) -> Evidence:
     )
 
 
+def stated_period(claim: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last day a claim's stated date can mean: the day itself, or the whole month
+    or year its text gives (its ``stated_precision``; a month or a year is recorded as its first
+    day)."""
+    first = pd.Timestamp(claim["stated_date"])
+    precision = claim["stated_precision"]
+    if precision == "day":
+        return first, first
+    if precision == "month":
+        return first, first + pd.offsets.MonthEnd(0)
+    if precision == "year":
+        return first, first + pd.offsets.YearEnd(0)
+    raise ValueError(f"claim {claim['claim_id']}: stated_precision {precision!r} is not day, month or year")
+
+
 def check_kursk_start_date(claim: pd.Series, ctx: Context) -> Evidence:
-    """Consistent if the first mapped polygons follow the stated day within the mapping lag.
+    """Consistent if the first mapped polygons follow the stated start within the mapping lag
+    (a stated month: any day of it).
 
     Contradicted if a snapshot shows no polygons though it was taken the mapping lag or more
-    after the stated day: an operation begun then, and still under way when the claim was made,
-    would be on it. Without such a snapshot (a gap in the archive, or an archive that starts
-    later) the date cannot be checked.
+    after the latest day the stated start can mean: an operation begun then, and still under
+    way when the claim was made, would be on it. Without such a snapshot (a gap in the archive,
+    or an archive that starts later) the date cannot be checked.
     """
-    stated = pd.Timestamp(claim["stated_date"])
+    first_day, last_day = stated_period(claim)
     if ctx.areas.empty or ctx.areas[kursk.HELD_OR_GREY].max() <= 0:
         raise NoData("no Kursk polygons mapped yet")
     seen = kursk.first_appearance(ctx.areas)
-    lag = (seen.first_with - stated).days
     measured = f"first mapped {fmt_date(seen.first_with)}"
-    if stated > seen.first_with:
+    if first_day > seen.first_with:
         return Evidence("not supported by the data", measured, "Kursk polygons were mapped before the stated start")
-    if lag <= kursk.MAPPING_LAG_DAYS:
+    due = last_day + pd.Timedelta(days=kursk.MAPPING_LAG_DAYS)
+    if seen.first_with <= due:
+        lag = (seen.first_with - first_day).days
+        after = (
+            f"{fmt_count(lag, 'day')} after the stated date"
+            if first_day == last_day
+            else "within the mapping lag of the stated month"
+        )
         return Evidence(
             "consistent",
-            f"{measured}, {fmt_count(lag, 'day')} after the stated date" if lag else f"{measured}, on the stated date",
+            f"{measured}, {after}" if seen.first_with > first_day else f"{measured}, on the stated date",
             f"No Kursk polygons up to {fmt_date(seen.last_without)}; first on {fmt_date(seen.first_with)}",
             f"first polygons within {fmt_count(kursk.MAPPING_LAG_DAYS, 'day')} of the stated date",
         )
     dates = kursk.series(ctx.areas)["date"]
-    due = stated + pd.Timedelta(days=kursk.MAPPING_LAG_DAYS)
     empty_though_due = dates.loc[(dates >= due) & (dates < seen.first_with)]
     if empty_though_due.empty:
         return Evidence(
@@ -563,20 +586,23 @@ def check_autumn_heavier(claim: pd.Series, ctx: Context) -> Evidence:
 
 
 def check_event_recorded(claim: pd.Series, ctx: Context) -> Evidence:
-    """The event is in data/events.csv on the stated day (or month, when only a month is stated)."""
+    """The event is in data/events.csv within the stated month or year, or within a day of the
+    stated day."""
     events = ctx.events.set_index("event_id")
     event_id = claim["event_id"]
     if not isinstance(event_id, str):
         return Evidence("not checkable", "", "no matching event in data/events.csv")
     if event_id not in events.index:
         raise NoData(f"{event_id} not reported yet")
-    day, stated = events.at[event_id, "date"], pd.Timestamp(claim["stated_date"])
-    same = (day.year, day.month) == (stated.year, stated.month) if stated.day == 1 else abs((day - stated).days) <= 1
+    day = events.at[event_id, "date"]
+    first_day, last_day = stated_period(claim)
+    slack = pd.Timedelta(days=EVENT_DAY_SLACK) if first_day == last_day else pd.Timedelta(0)
+    same = first_day - slack <= day <= last_day + slack
     return Evidence(
         "consistent" if same else "not supported by the data",
         f"{events.at[event_id, 'event']}: {fmt_date(day)}",
         f"Recorded in the events table from {events.at[event_id, 'reported_by']}",
-        "the stated month, or the stated day within one day",
+        f"the stated month or year, or within {fmt_count(EVENT_DAY_SLACK, 'day')} of the stated day",
     )
 
 
@@ -700,7 +726,7 @@ def stated_text(claim: pd.Series, ctx: Context) -> str:
     day = pd.Timestamp(claim["stated_date"])
     if claim["check"] == "stalemate_year":
         return f"a stalemate in {day.year}"
-    return f"{day:%B %Y}" if day.day == 1 else fmt_date(day)  # a first of the month stands for the month
+    return {"day": fmt_date(day), "month": f"{day:%B %Y}", "year": f"{day.year}"}[claim["stated_precision"]]
 
 
 def _quantity(claim: pd.Series, ctx: Context) -> str:

@@ -221,6 +221,9 @@ RAW_ROLES = ("snapshot", "series", "manifest", "licence", "text", "boundaries")
 CLAIM_TEXTS = ("write-up 000", "write-up 001", "both write-ups", "further report")
 #: Checks that test a statement with no figure or date of its own (see helpers.analysis.claims).
 CHECKS_WITHOUT_SUBJECT = ("not_checkable", "autumn_heavier")
+#: How much of a date a claim's text states. A month or a year is recorded as its first day, and
+#: the checks read the whole month or year (``helpers.analysis.claims.stated_period``).
+STATED_PRECISIONS = ("day", "month", "year")
 #: Tolerances are not data: one rule in helpers.analysis.claims decides them (no per-row column).
 #: The chapters (the "Chapters" part of _toc.yml), by file name: a claim is audited in one of them.
 CLAIM_CHAPTERS = tuple(Path(page.docname).name for page in toc.part(PROJECT_ROOT, "Chapters"))
@@ -240,6 +243,11 @@ class _ClaimFields(pa.DataFrameModel):
     )
     figure_id: Series[str] = pa.Field(nullable=True, description="The sourced figure that states it, if any")
     stated_date: Series[pd.Timestamp] = _date_field("Date the claim states, if it is about a date", True)
+    stated_precision: Series[str] = pa.Field(
+        nullable=True,
+        isin=STATED_PRECISIONS,
+        description="How much of that date the text states: a day, a month or a year (recorded as its first day)",
+    )
     event_id: Series[str] = pa.Field(
         nullable=True, str_matches=IDENTIFIER, description="The event in data/events.csv it refers to, if any"
     )
@@ -267,6 +275,19 @@ class Claim(_ClaimFields):
             | df["place_id"].notna()
             | df["check"].isin(CHECKS_WITHOUT_SUBJECT)
         )
+
+    @pa.dataframe_check(name="stated_precision set exactly where stated_date is")
+    def _precision_with_date(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["stated_date"].notna() == df["stated_precision"].notna()
+
+    @pa.dataframe_check(name="a stated_date of precision month or year is the first day of it")
+    def _period_recorded_by_first_day(cls, df: pd.DataFrame) -> Series[bool]:
+        day = df["stated_date"]
+        month_start = day.dt.day == 1
+        return (
+            ((df["stated_precision"] == "month") & ~month_start)
+            | ((df["stated_precision"] == "year") & ~(month_start & (day.dt.month == 1)))
+        ).eq(False)
 
     class Config:
         strict = True
