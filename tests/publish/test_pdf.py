@@ -171,3 +171,36 @@ def test_the_bibliography_is_looked_up_as_the_text_cites(pdf_layout_text):
     assert not numbered, f"numbered entries: {numbered[:3]}"
     firsts = re.findall(r"^ {0,2}(\S.{0,30})", listing, re.M)
     assert any(line.startswith("BBC News. Russian gains") for line in firsts), firsts
+
+
+def test_a_cells_output_lines_up_with_the_text(built_pdf):
+    """jupyterBook.cls indents every cell's output by 20 pt, as for printed code output. The
+    book's outputs are its tables, charts and generated text: the ledger's headings stood out
+    of line with the chapter's paragraphs, and every table was 20 pt narrower than the text."""
+    import collections
+    import re
+
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(built_pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = []
+    for page in re.split(r"<page ", boxes)[1:]:
+        lines = collections.defaultdict(list)
+        for x0, y0, word in re.findall(
+            r'xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="[-\d.]+" yMax="[-\d.]+">([^<]*)<', page
+        ):
+            lines[round(float(y0))].append((float(x0), word))
+        pages.append([sorted(line) for line in lines.values()])
+    # the left edge of the text: where the leftmost line of most pages starts
+    margin = collections.Counter(round(min(line[0][0] for line in lines)) for lines in pages if lines)
+    margin = margin.most_common(1)[0][0]
+    headers = [
+        (number, line[0][0])
+        for number, lines in enumerate(pages, start=1)
+        for line in lines
+        if [word for _, word in line[:3]] == ["key", "shown", "as"]  # a ledger table's header
+    ]
+    assert headers, "no ledger table found in the PDF"
+    # a table's first column starts a cell's padding (6 pt) in from its edge
+    inset = [f"page {number}: {x - margin:.0f} pt in" for number, x in headers if x - margin > 8]
+    assert not inset, f"ledger tables start inside the text's left edge ({margin} pt): {inset[:5]}"
