@@ -14,7 +14,9 @@ from helpers.data import schemas
 from helpers.data.load import load, reads
 from helpers.data.pandera_import import pa
 
-KIND_LABELS = {"text": "text", "number": "number", "integer": "whole number", "date": "date (YYYY-MM-DD)"}
+#: Each column's type as the tables below name it. A date's form, YYYY-MM-DD, is said once above
+#: them: in every row of a narrow column it broke over three lines in print.
+KIND_LABELS = {"text": "text", "number": "number", "integer": "whole number", "date": "date"}
 
 
 def schema_table(model: type[pa.DataFrameModel]) -> pd.DataFrame:
