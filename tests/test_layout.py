@@ -54,3 +54,18 @@ def test_the_readme_lists_every_module():
 def test_every_module_says_what_it_is_for():
     for path in MODULES:
         assert layout._summary(path), f"{path}: no docstring"
+
+
+def test_the_readmes_layout_names_every_table():
+    """The README's table of where things are named the derived tables one by one and had not
+    caught up with map_layers."""
+    import fnmatch
+    import re
+
+    from helpers.data import schemas
+
+    text = layout.README.read_text(encoding="utf-8")
+    section = text[text.index("## How it is laid out") : text.index("## Architecture")]
+    named = [name for name in re.findall(r"`(?:data/)?([a-z_*]+)(?:\.csv)?`", section) if name != "*"]
+    missing = [table for table in schemas.TABLES if not any(fnmatch.fnmatch(table, name) for name in named)]
+    assert not missing, f"the README's layout does not name: {missing}"
