@@ -26,6 +26,26 @@ def pdf_text(pdf_layout_text) -> str:
     return normalise(pdf_layout_text)
 
 
+@pytest.fixture(scope="module")
+def pdf_pages(built_pdf) -> list[tuple[float, list[tuple[float, float, float, float, str]]]]:
+    """Each page of the PDF: its width, and each word with its box (x0, y0, x1, y1, in points
+    from the page's top left), as ``pdftotext -bbox`` gives them."""
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(built_pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = []
+    for page in re.split(r"<page ", boxes)[1:]:
+        width = float(re.match(r'width="([\d.]+)"', page).group(1))
+        words = [
+            (float(x0), float(y0), float(x1), float(y1), word)
+            for x0, y0, x1, y1, word in re.findall(
+                r'xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">([^<]*)<', page
+            )
+        ]
+        pages.append((width, words))
+    return pages
+
+
 @pytest.mark.parametrize("page", CHAPTERS_WITH_FINDINGS)
 def test_key_findings_match_the_html(pdf_text, page):
     values = key_findings(page)
@@ -80,34 +100,20 @@ def test_the_maps_are_in_the_pdf(built_pdf, pdf_text):
         assert found and any(p in with_images or p - 1 in with_images for p in found), caption
 
 
-def test_no_text_runs_off_the_page(built_pdf):
+def test_no_text_runs_off_the_page(pdf_pages):
     """Every word lies within its page and above its footer: a table wider than the page loses
     its right-hand columns in print (the ledger's tables once lost "computed from" and "sources"
     on seven pages), and a table that cannot break across pages runs through the footer and off
     the bottom (the claims audit's once did)."""
     import collections
-    import re
 
-    boxes = subprocess.run(
-        ["pdftotext", "-bbox", str(built_pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    pages = []
-    for page in re.split(r"<page ", boxes)[1:]:
-        width = float(re.match(r'width="([\d.]+)"', page).group(1))
-        words = [
-            (float(x0), float(x1), float(y1), word)
-            for x0, x1, y1, word in re.findall(
-                r'xMin="([-\d.]+)" yMin="[-\d.]+" xMax="([-\d.]+)" yMax="([-\d.]+)">([^<]*)<', page
-            )
-        ]
-        pages.append((width, words))
     # the footer (page number, chapter) is the lowest line of most pages
-    footer = collections.Counter(round(max(y for *_, y, _ in words)) for _, words in pages if words).most_common(1)
-    bottom = footer[0][0] + 1
+    lowest = collections.Counter(round(max(y1 for *_, y1, _ in words)) for _, words in pdf_pages if words)
+    bottom = lowest.most_common(1)[0][0] + 1
     outside = [
         f"page {number}: {word!r} at x {x0:.0f}–{x1:.0f} of {width:.0f} pt, bottom {y1:.0f} (footer {bottom - 1} pt)"
-        for number, (width, words) in enumerate(pages, start=1)
-        for x0, x1, y1, word in words
+        for number, (width, words) in enumerate(pdf_pages, start=1)
+        for x0, _, x1, y1, word in words
         if x0 < 0 or x1 > width + 0.5 or y1 > bottom
     ]
     assert not outside, f"{len(outside)} words run off their page, e.g.:\n" + "\n".join(outside[:10])
@@ -173,23 +179,17 @@ def test_the_bibliography_is_looked_up_as_the_text_cites(pdf_layout_text):
     assert any(line.startswith("BBC News. Russian gains") for line in firsts), firsts
 
 
-def test_a_cells_output_lines_up_with_the_text(built_pdf):
+def test_a_cells_output_lines_up_with_the_text(pdf_pages):
     """jupyterBook.cls indents every cell's output by 20 pt, as for printed code output. The
     book's outputs are its tables, charts and generated text: the ledger's headings stood out
     of line with the chapter's paragraphs, and every table was 20 pt narrower than the text."""
     import collections
-    import re
 
-    boxes = subprocess.run(
-        ["pdftotext", "-bbox", str(built_pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
     pages = []
-    for page in re.split(r"<page ", boxes)[1:]:
+    for _, words in pdf_pages:
         lines = collections.defaultdict(list)
-        for x0, y0, word in re.findall(
-            r'xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="[-\d.]+" yMax="[-\d.]+">([^<]*)<', page
-        ):
-            lines[round(float(y0))].append((float(x0), word))
+        for x0, y0, _, _, word in words:
+            lines[round(y0)].append((x0, word))
         pages.append([sorted(line) for line in lines.values()])
     # the left edge of the text: where the leftmost line of most pages starts
     margin = collections.Counter(round(min(line[0][0] for line in lines)) for lines in pages if lines)
