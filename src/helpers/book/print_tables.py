@@ -194,16 +194,17 @@ def breakable(app, doctree, docname) -> None:
     if app.builder.format != "latex":
         return
     for table in list(doctree.findall(nodes.table)):
+        _key_breaks(table)
         classes = table["classes"]
         if "longtable" not in classes:
             classes.append("longtable")
+        if "colwidths-given" in classes:
+            continue
         tgroup = next(iter(table.findall(nodes.tgroup)), None)
-        if "colwidths-given" in classes or tgroup is None:
-            _key_breaks(table)
+        if tgroup is None:
             continue
         colspecs = [child for child in tgroup.children if isinstance(child, nodes.colspec)]
         rows = _rows(tgroup)
-        _key_breaks(table)
         size = table_size(rows)
         weights = column_weights(rows, size.line, size.padding)
         if len(weights) != len(colspecs):
