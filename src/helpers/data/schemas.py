@@ -282,12 +282,10 @@ class Claim(_ClaimFields):
 
     @pa.dataframe_check(name="a stated_date of precision month or year is the first day of it")
     def _period_recorded_by_first_day(cls, df: pd.DataFrame) -> Series[bool]:
-        day = df["stated_date"]
-        month_start = day.dt.day == 1
-        return (
-            ((df["stated_precision"] == "month") & ~month_start)
-            | ((df["stated_precision"] == "year") & ~(month_start & (day.dt.month == 1)))
-        ).eq(False)
+        day, precision = df["stated_date"], df["stated_precision"]
+        first_of_month = day.dt.day == 1
+        first_of_year = first_of_month & (day.dt.month == 1)
+        return (precision.ne("month") | first_of_month) & (precision.ne("year") | first_of_year)
 
     class Config:
         strict = True
