@@ -369,7 +369,7 @@ def stated_period(claim: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 def check_kursk_start_date(claim: pd.Series, ctx: Context) -> Evidence:
     """Consistent if the first mapped polygons follow the stated start within the mapping lag
-    (a stated month: any day of it).
+    (a stated month or year: any day of it).
 
     Contradicted if a snapshot shows no polygons though it was taken the mapping lag or more
     after the latest day the stated start can mean: an operation begun then, and still under
@@ -389,7 +389,7 @@ def check_kursk_start_date(claim: pd.Series, ctx: Context) -> Evidence:
         after = (
             f"{fmt_count(lag, 'day')} after the stated date"
             if first_day == last_day
-            else "within the mapping lag of the stated month"
+            else f"within the mapping lag of the stated {claim['stated_precision']}"
         )
         return Evidence(
             "consistent",
