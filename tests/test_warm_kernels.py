@@ -211,3 +211,50 @@ def test_a_warm_process_that_never_answers_falls_back_to_a_usual_kernel(tmp_path
         stuck.stop()
     assert report["cwd"] == str(tmp_path) and not report["pandas_loaded"]
     assert "timed out; starting a kernel the usual way" in capsys.readouterr().out  # not waiting for ever
+
+
+def stop_while_starting(warm, folder: Path, monkeypatch, when: str) -> warm_kernels.ForkedKernel:
+    """Run a notebook and cancel it (as a stopped build does) while its kernel starts: ``when``
+    "forking" (the warm process has not answered yet) or "forked" (the kernel is starting up).
+    Returns the kernel, once the build's side is done with it."""
+    forked: list[warm_kernels.ForkedKernel] = []
+    fork = warm.fork
+
+    def slow_fork(*args):
+        if when == "forking":
+            time.sleep(0.5)  # the signal comes meanwhile
+        forked.append(fork(*args))
+        return forked[-1]
+
+    monkeypatch.setattr(warm, "fork", slow_fork)
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("1")]
+
+    async def run_and_stop(client) -> None:
+        task = asyncio.ensure_future(client.async_execute(env=dict(os.environ)))
+        if when == "forking":
+            await asyncio.sleep(0.1)
+        else:
+            while not forked:
+                await asyncio.sleep(0.001)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    with execute.ipc_client(notebook, folder, 60, warm) as client:
+        asyncio.run(run_and_stop(client))  # (which waits for the fork still under way)
+    assert len(forked) == 1
+    return forked[0]
+
+
+@pytest.mark.parametrize("when", ["forking", "forked"])
+def test_a_kernel_starting_as_the_build_is_stopped_is_shut_down_before_its_sockets_go(
+    warm, tmp_path: Path, monkeypatch, capfd, when: str
+):
+    """CI failed here: a Ctrl-C came as a kernel was being forked, the kernel started with nobody
+    to shut it down once its sockets' folder was gone, and it printed a traceback into the build's
+    output ("No such file or directory for ipc path"). nbclient shuts a kernel down only once it
+    has started; before that, and for a fork still under way, the build must."""
+    kernel = stop_while_starting(warm, tmp_path, monkeypatch, when)
+    assert kernel.wait(timeout=10) == -signal.SIGKILL  # not a kernel that started, or failed to
+    assert "Traceback" not in capfd.readouterr().err

@@ -32,6 +32,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import tempfile
 import threading
 import time
@@ -290,8 +291,9 @@ def ipc_client(notebook, folder: Path, timeout: int, warm=None):
         from helpers.book import warm_kernels
 
         extra["kernel_manager_class"] = warm_kernels.kernel_manager_class(warm)
+    client = None
     try:
-        yield NotebookClient(
+        client = NotebookClient(
             notebook,
             **extra,
             config=Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}}),
@@ -300,8 +302,26 @@ def ipc_client(notebook, folder: Path, timeout: int, warm=None):
             allow_errors=False,
             resources={"metadata": {"path": str(folder)}},
         )
+        yield client
     finally:
+        if client is not None:
+            _kill_a_kernel_left_running(client)
         shutil.rmtree(sockets, ignore_errors=True)
+
+
+def _kill_a_kernel_left_running(client) -> None:
+    """Kill ``client``'s kernel if it still runs, and wait for it to end.
+
+    nbclient shuts a kernel down once it has started; one stopped while it starts (a build
+    stopped just then) is left running, and a kernel that has not yet bound its sockets when
+    their folder goes prints a traceback into the build's output as it dies.
+    """
+    provisioner = getattr(client.km, "provisioner", None)
+    kernel = getattr(provisioner, "process", None)
+    if kernel is not None and kernel.poll() is None:
+        kernel.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            kernel.wait(timeout=10)
 
 
 STOPPING_SIGNALS = (signal.SIGINT, signal.SIGTERM)

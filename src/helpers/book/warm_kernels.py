@@ -359,8 +359,16 @@ def kernel_manager_class(warm: WarmProcess):
             cwd = str(kwargs.get("cwd") or os.getcwd())
             env = dict(kwargs.get("env") or os.environ)
             loop = asyncio.get_running_loop()
+            fork = loop.run_in_executor(None, warm.fork, cwd, env, cmd[3:])
             try:
-                self.process = await loop.run_in_executor(None, warm.fork, cwd, env, cmd[3:])
+                self.process = await asyncio.shield(fork)
+            except asyncio.CancelledError:
+                # the build was stopped as the kernel was being forked: the kernel is this
+                # provisioner's all the same, for the client to shut down (nothing else would)
+                with contextlib.suppress(Exception):
+                    self.process = await asyncio.shield(fork)
+                    self.pid, self.pgid, self.cwd = self.process.pid, None, cwd
+                raise
             except (OSError, RuntimeError) as error:  # slower, not wrong: start it the usual way
                 from helpers.book import console
 
