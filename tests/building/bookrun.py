@@ -113,8 +113,14 @@ def kill_when(
     to end. A SIGKILL goes to its whole process group unless ``alone``; other signals to the build
     alone. Returns what of :func:`processes_of` ``book`` ran just before the signal (given a book)."""
     wait_for(process, log, marker, timeout)
+    seen = time.monotonic()
     time.sleep(delay)
     running = processes_of(book) if book is not None else []
+    if process.poll() is not None:  # not a build that took the signal: the test came too late
+        raise AssertionError(
+            f"the build ended (exit code {process.returncode}) within {time.monotonic() - seen:.2f} s of "
+            f"{marker!r}, before the signal:\n{log.read_text(encoding='utf-8', errors='replace')[-3000:]}"
+        )
     if alone is None:
         alone = signum != signal.SIGKILL
     if alone:
