@@ -191,9 +191,9 @@ def test_a_warm_process_is_started_only_for_enough_pages(tmp_path: Path, monkeyp
     assert not execute._worth_a_warm_process(pages, cache, inputs, "e2")  # Linux only
 
 
-def test_a_warm_process_that_never_answers_falls_back_to_a_usual_kernel(tmp_path: Path, monkeypatch, capsys):
-    monkeypatch.setattr(warm_kernels, "FORK_TIMEOUT", 1)
-    stuck = object.__new__(warm_kernels.WarmProcess)  # a process that takes requests and never forks
+def stuck_warm_process() -> warm_kernels.WarmProcess:
+    """A warm process that takes requests and never forks."""
+    stuck = object.__new__(warm_kernels.WarmProcess)
     stuck.folder = Path(tempfile.mkdtemp(prefix="book-warm-"))
     stuck.path = stuck.folder / "warm.sock"
     listen = (
@@ -204,6 +204,12 @@ def test_a_warm_process_that_never_answers_falls_back_to_a_usual_kernel(tmp_path
         "time.sleep(120)\n"
     )
     stuck.process = subprocess.Popen([sys.executable, "-c", listen, str(stuck.path)], stdin=subprocess.PIPE)
+    return stuck
+
+
+def test_a_warm_process_that_never_answers_falls_back_to_a_usual_kernel(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setattr(warm_kernels, "FORK_TIMEOUT", 1)
+    stuck = stuck_warm_process()
     try:
         report = run_report(tmp_path, stuck, dict(os.environ))
     finally:
@@ -258,3 +264,27 @@ def test_a_kernel_starting_as_the_build_is_stopped_is_shut_down_before_its_socke
     kernel = stop_while_starting(warm, tmp_path, monkeypatch, when)
     assert kernel.wait(timeout=10) == -signal.SIGKILL  # not a kernel that started, or failed to
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_stop_does_not_wait_for_a_warm_process_that_hangs(tmp_path: Path, monkeypatch):
+    # a stopped build waits for a fork under way (to shut its kernel down), but not for as long
+    # as a request may wait (FORK_TIMEOUT): a Ctrl-C should not take minutes
+    monkeypatch.setattr(warm_kernels, "STOP_WAIT", 0.5)
+    stuck = stuck_warm_process()
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("1")]
+    loop = asyncio.new_event_loop()  # closed without waiting for the thread still asking (as the build's is)
+    started = time.monotonic()
+    try:
+        with execute.ipc_client(notebook, tmp_path, 60, stuck) as client:
+            task = loop.create_task(client.async_execute(env=dict(os.environ)))
+            loop.run_until_complete(asyncio.sleep(0.2))
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                loop.run_until_complete(task)
+        stopped_after = time.monotonic() - started
+    finally:
+        loop.close()
+        stuck.process.kill()
+        stuck.stop()
+    assert stopped_after < warm_kernels.FORK_TIMEOUT / 4

@@ -72,6 +72,9 @@ def worth_forking(pages: int) -> bool:
 #: Seconds a request for a kernel may wait for the warm process (its imports take about one).
 FORK_TIMEOUT = 120
 
+#: Seconds a stopped build waits for a fork under way, to shut that kernel down.
+STOP_WAIT = 10
+
 
 def _die_with_parent(parent: int) -> None:
     """Ask Linux to SIGKILL this process when ``parent``, the process that started it, ends.
@@ -364,9 +367,11 @@ def kernel_manager_class(warm: WarmProcess):
                 self.process = await asyncio.shield(fork)
             except asyncio.CancelledError:
                 # the build was stopped as the kernel was being forked: the kernel is this
-                # provisioner's all the same, for the client to shut down (nothing else would)
+                # provisioner's all the same, for the client to shut down (nothing else would).
+                # A fork takes milliseconds; a warm process that hangs does not hold the stop up
+                # (its kernels end with it when the build stops it)
                 with contextlib.suppress(Exception):
-                    self.process = await asyncio.shield(fork)
+                    self.process = await asyncio.wait_for(asyncio.shield(fork), STOP_WAIT)
                     self.pid, self.pgid, self.cwd = self.process.pid, None, cwd
                 raise
             except (OSError, RuntimeError) as error:  # slower, not wrong: start it the usual way
