@@ -121,8 +121,10 @@ browser-deps:
 
 # Tests of the built book: browser (offline charts, no off-origin requests), PDF text, CITATION.cff.
 # The JupyterLab tests share one server on one worker (their xdist_group); the others spread over
-# every worker, each worker starting its own browser.
+# every worker, each worker starting its own browser. The screenshots are this run's only (none
+# left from pages or names an earlier run had).
 publish-tests: browser-deps
+	rm -rf _build/screenshots
 	$(PY) -m pytest tests/publish -n auto --dist loadgroup
 
 # The stages of make test, in order (make bench times each).
