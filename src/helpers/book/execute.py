@@ -280,7 +280,8 @@ def ipc_client(notebook, folder: Path, timeout: int, warm=None):
     """An nbclient client that runs ``notebook`` in ``folder``, stopping at the first error, its
     kernel talking over IPC sockets in a folder of its own (removed afterwards), for the reasons
     :func:`_run` gives; ``make notebooks`` uses it too. The kernel manager nbclient creates (and
-    so shuts down after the run) takes the sockets' configuration. ``warm``: a
+    so shuts down after the run) takes the sockets' configuration; a kernel still running once the
+    client is done with it (stopped as it started) is killed before the folder goes. ``warm``: a
     :class:`helpers.book.warm_kernels.WarmProcess` that forks the kernel."""
     from nbclient import NotebookClient
     from traitlets.config import Config
