@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+import pandas as pd
 import pytest
 
 from frames import figure_frame
@@ -20,6 +23,14 @@ T = figure_frame(
 def test_days_include_both_ends():
     assert figure(T, "year").days == 365
     assert figure(T, "march").days == 31
+
+
+def test_a_figure_is_known_from_its_publication_or_the_day_it_describes():
+    deaths = figure(T, "deaths")
+    assert deaths.published is None and deaths.known_on == deaths.as_of
+    later = dataclasses.replace(deaths, published=pd.Timestamp("2024-02-01"))
+    assert later.known_on == pd.Timestamp("2024-02-01")  # reported a month after the day it counts
+    assert dataclasses.replace(deaths, published=pd.Timestamp("2023-12-31")).known_on == deaths.as_of
 
 
 def test_per_day_and_ratio():

@@ -28,6 +28,12 @@ class Figure:
     published: pd.Timestamp | None = None
 
     @property
+    def known_on(self) -> pd.Timestamp:
+        """The first day the figure could be known: the later of the day it describes and the
+        day it was published (if recorded). Hindsight, after the article, is judged by it."""
+        return max(self.as_of, self.published) if self.published is not None else self.as_of
+
+    @property
     def days(self) -> int:
         """Days the period covers, both ends included."""
         if self.period_start is None or self.period_end is None:
