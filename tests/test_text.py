@@ -154,3 +154,10 @@ def test_a_size_comparison_follows_every_reading():
     assert text.fmt_size_against(1200, (1000, float("inf"))) == "about the same as"  # more than 1,000
     with pytest.raises(ValueError):
         text.fmt_size_against([], 700)
+
+
+def test_only_text_for_data_after_the_article_says_hindsight():
+    cut = pd.Timestamp("2024-11-20")
+    assert text.hindsight_marked("20 November 2024", "2024-11-20", cut) == "20 November 2024"  # its day is knowable
+    assert text.hindsight_marked("21 November 2024", "2024-11-21", cut) == "21 November 2024 (hindsight)"
+    assert text.hindsight_marked("the latest snapshot", pd.Timestamp("2026-02-12"), cut).endswith("(hindsight)")
