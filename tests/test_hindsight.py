@@ -185,3 +185,16 @@ def test_the_article_date_rests_on_its_own_row_alone():
     assert hindsight.article_date_from(shifted) == hindsight.article_date_from(events)
     moved = events.assign(date=events["date"].where(others, events["date"] + pd.Timedelta(days=1)))
     assert hindsight.article_date_from(moved) == hindsight.article_date_from(events) + pd.Timedelta(days=1)
+
+
+def test_a_figure_published_after_the_article_is_marked_in_the_claims_overview():
+    # its measurement may be dated before the article (the Kursk peak, 6 September 2024) while
+    # the figure it is set against was reported after it (Reuters, 23 November)
+    audit = claims.audit(load("claims"), claims.default_context()).set_index("short")
+    shown = _chapter_charts()["claims_overview"].chart.layer[0].data["claim"]
+    assert len(shown) > 3
+    for label in shown:
+        short = label.split(": ")[0]
+        later = hindsight.is_hindsight(audit.loc[short, "published"], CUT)
+        assert label.endswith("(hindsight)") == later, label
+    assert any(label.endswith("(hindsight)") for label in shown)

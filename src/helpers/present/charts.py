@@ -960,7 +960,8 @@ def claims_overview(audit: pd.DataFrame, *, cut) -> alt.LayerChart:
     ]
     long = []
     for _, row in rows.iterrows():
-        label = f"{row['short']}: {row['stated']}"
+        # a figure reported after the article is hindsight, whatever the date of its measurement
+        label = f"{row['short']}: {hindsight_marked(row['stated'], row['published'], cut)}"
         high = 100 * row["high"] / row["stated value"] if pd.notna(row["high"]) else None  # None: a floor
         for name, column in (("Strict reading (held, or net)", "strict value"), ("Wide reading", "wide value")):
             if pd.isna(row[column]):
@@ -1029,7 +1030,7 @@ def claims_overview(audit: pd.DataFrame, *, cut) -> alt.LayerChart:
             "Dot plot: for each area figure the sources stated, DeepStateMap's strict and wide measurements as a "
             "percentage of it, over a grey band showing the range the book's tolerance rule accepts; the dashed "
             "line is the stated figure (100%). Points whose data run past the article "
-            f"({fmt_date(cut)}) are labelled hindsight. "
+            f"({fmt_date(cut)}), and figures reported after it, are labelled hindsight. "
             + "; ".join(f"{r['claim']}: {r['verdict']}" for _, r in data.drop_duplicates("claim").iterrows())
             + "."
         ),
