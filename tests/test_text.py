@@ -161,3 +161,12 @@ def test_only_text_for_data_after_the_article_says_hindsight():
     assert text.hindsight_marked("20 November 2024", "2024-11-20", cut) == "20 November 2024"  # its day is knowable
     assert text.hindsight_marked("21 November 2024", "2024-11-21", cut) == "21 November 2024 (hindsight)"
     assert text.hindsight_marked("the latest snapshot", pd.Timestamp("2026-02-12"), cut).endswith("(hindsight)")
+
+
+def test_a_date_is_marked_by_the_day_it_could_be_known():
+    cut = pd.Timestamp("2024-11-20")
+    assert text.fmt_date_marked(pd.Timestamp("2024-11-24"), cut) == "24 November 2024 (hindsight)"
+    assert text.fmt_date_marked(pd.Timestamp("2024-11-15"), cut) == "15 November 2024"
+    # a figure about the 15th, published on the 23rd, was not known by the article's date
+    published = pd.Timestamp("2024-11-23")
+    assert text.fmt_date_marked(pd.Timestamp("2024-11-15"), cut, published) == "15 November 2024 (hindsight)"

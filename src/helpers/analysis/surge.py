@@ -171,7 +171,7 @@ def pace_words(rate: float, reference: float, tolerance: float = 0.05) -> str:
 def places_against_front(places: pd.DataFrame, status: pd.DataFrame, cut) -> pd.DataFrame:
     """One row per place the article names: its status and distance to the Russian-held area on
     each snapshot of ``place_status``; columns after the article's date (``cut``) say hindsight."""
-    from helpers.present.text import fmt_date, fmt_number, hindsight_marked
+    from helpers.present.text import fmt_date_marked, fmt_number
 
     def cell(row) -> str:
         if row["status"] == "occupied":
@@ -180,7 +180,7 @@ def places_against_front(places: pd.DataFrame, status: pd.DataFrame, cut) -> pd.
 
     columns = {}
     for day, rows in status.sort_values("snapshot_date").groupby("snapshot_date", sort=True):
-        columns[hindsight_marked(fmt_date(day), day, cut)] = rows.set_index("place_id").apply(cell, axis=1)
+        columns[fmt_date_marked(day, cut)] = rows.set_index("place_id").apply(cell, axis=1)
     table = pd.DataFrame(columns)
     named = places.set_index("place_id")
     table.index = [f"{named.at[p, 'name']} ({named.at[p, 'region']})" for p in table.index]

@@ -32,7 +32,15 @@ import pandas as pd
 
 from helpers.data.schemas import MAP_ORIENTATION_LAYERS
 from helpers.data.sourced import is_hindsight
-from helpers.present.text import fmt_date, fmt_list, fmt_month_span, fmt_months, hindsight_marked, signed
+from helpers.present.text import (
+    fmt_date,
+    fmt_date_marked,
+    fmt_list,
+    fmt_month_span,
+    fmt_months,
+    hindsight_marked,
+    signed,
+)
 
 WIDTH = 560  # the PDF's width; on the web a chart fills its container (see book_renderer)
 
@@ -726,7 +734,7 @@ def headline_totals(headlines: pd.DataFrame, reported: pd.DataFrame, *, cut) -> 
 def deaths_per_day(rates: pd.DataFrame, *, cut) -> alt.Chart:
     """Lines of deaths per day by month of death, one per snapshot (``snapshot_date``) the count
     is as known on; a snapshot after the article (``cut``) is labelled as hindsight."""
-    known_on = {d: hindsight_marked(fmt_date(d), d, cut) for d in sorted(rates["snapshot_date"].unique())}
+    known_on = {d: fmt_date_marked(d, cut) for d in sorted(rates["snapshot_date"].unique())}
     snapshots = list(known_on.values())  # oldest first
     data = rates.assign(
         month_label=rates["month"].dt.strftime("%B %Y"),

@@ -243,6 +243,13 @@ def hindsight_marked(text: str, day, cut) -> str:
     return f"{text} (hindsight)" if is_hindsight(day, cut) else text
 
 
+def fmt_date_marked(day, cut, known_on=None) -> str:
+    """``day`` written as a date, with ' (hindsight)' when what it dates came after the article
+    (``cut``). ``known_on``: the day that could first be known, when not ``day`` itself (a figure
+    about one day, published later: :attr:`helpers.data.sourced.Figure.known_on`)."""
+    return hindsight_marked(fmt_date(day), day if known_on is None else known_on, cut)
+
+
 #: Qualifiers a figure can carry in data/ (the schema's list) and how a derived figure inherits them.
 ROUNDED_QUALIFIERS = ("about", "nearly", "almost")
 FLOOR_QUALIFIERS = ("more than", "at least")
