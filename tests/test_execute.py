@@ -189,3 +189,62 @@ def test_a_kernel_starts_when_a_port_it_was_given_has_been_taken_meanwhile(tmp_p
     finally:
         taken.close()
     assert notebook.cells[0].outputs[0]["data"]["text/plain"] == "2"
+
+
+def test_a_killed_builds_kernel_sockets_folder_is_removed_by_the_next_execution(tmp_path: Path, monkeypatch):
+    """A build killed while its kernels run (SIGKILL, the out-of-memory killer) cannot remove the
+    folder of IPC sockets each kernel had in the temporary folder; the next execution, in any
+    book, removes the folders of builds that no longer run and leaves those of running ones."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+
+    import nbformat
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    path = tmp_path / "page.ipynb"
+    nbformat.write(notebook, path)
+    holder = (
+        "import sys, nbformat\nfrom pathlib import Path\nfrom helpers.book.execute import ipc_client\n"
+        "notebook = nbformat.read(sys.argv[1], as_version=4)\n"
+        "with ipc_client(notebook, Path(sys.argv[1]).parent, 60) as client:\n"
+        "    print(Path(client.config.KernelManager.ip).parent, flush=True)\n    sys.stdin.read()\n"
+    )
+    killed = subprocess.Popen(
+        [sys.executable, "-c", holder, str(path)],
+        env={**os.environ, "TMPDIR": str(temp)},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    alive = subprocess.Popen(
+        [sys.executable, "-c", holder, str(path)],
+        env={**os.environ, "TMPDIR": str(temp)},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        killed_folder, alive_folder = (Path(p.stdout.readline().strip()) for p in (killed, alive))
+        held = set(temp.iterdir())
+        assert held == {killed_folder, alive_folder}
+        killed.send_signal(signal.SIGKILL)
+        killed.wait()
+        other = temp / "book-kernel-without-owner"  # not a folder this rule can judge: kept
+        other.mkdir()
+
+        monkeypatch.setattr(tempfile, "tempdir", str(temp))
+        with execute.ipc_client(notebook, tmp_path, 60):
+            during = set(temp.iterdir())
+        assert len(during - held - {other}) == 1  # this execution's own
+        assert killed_folder not in during, "the killed build's folder is still there"
+        assert alive_folder in during  # a running build's sockets are left alone
+        assert other in during
+    finally:
+        for process in (killed, alive):
+            process.kill()
+            process.wait()
