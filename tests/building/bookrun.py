@@ -76,11 +76,24 @@ def build(
     )
 
 
+#: Starts the command in its arguments with SIGINT and SIGQUIT as a terminal gives them. A
+#: command started in the background of a script (``make test &``) inherits them ignored, as
+#: Unix asks, and Python (as make does) then leaves SIGINT ignored: a test's Ctrl-C would not
+#: reach the build, and the build would publish (seen as exit 0 in the SIGINT tests).
+AS_FROM_A_TERMINAL = (
+    "import os, signal, sys\n"
+    "for signum in (signal.SIGINT, signal.SIGQUIT):\n"
+    "    signal.signal(signum, signal.SIG_DFL)\n"
+    "os.execv(sys.argv[1], sys.argv[1:])\n"
+)
+
+
 def start(book: Path, log: Path, formats: tuple[str, ...] = ("html", "pdf")) -> subprocess.Popen:
-    """A build running in the background (its own process group), its output going to ``log``."""
+    """A build running in the background (its own process group), its output going to ``log``,
+    taking signals as one started from a terminal does, however the tests were started."""
     with open(log, "w", encoding="utf-8") as handle:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
-            command(book, formats),
+            [sys.executable, "-c", AS_FROM_A_TERMINAL, *command(book, formats)],
             env=environment(book),
             stdout=handle,
             stderr=subprocess.STDOUT,
