@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from helpers.book import execute
 
 PACKAGE = Path(execute.__file__).resolve().parents[1]
@@ -191,6 +193,7 @@ def test_a_kernel_starts_when_a_port_it_was_given_has_been_taken_meanwhile(tmp_p
     assert notebook.cells[0].outputs[0]["data"]["text/plain"] == "2"
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="no /proc: no process can be told running or not")
 def test_a_killed_builds_kernel_sockets_folder_is_removed_by_the_next_execution(tmp_path: Path, monkeypatch):
     """A build killed while its kernels run (SIGKILL, the out-of-memory killer) cannot remove the
     folder of IPC sockets each kernel had in the temporary folder; the next execution, in any
