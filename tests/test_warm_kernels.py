@@ -154,6 +154,40 @@ def test_the_warm_process_dies_with_the_build(tmp_path: Path):
     assert not alive(pid)
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="no /proc: no process can be told running or not")
+def test_a_killed_builds_warm_socket_folder_is_removed_by_the_next_warm_process(tmp_path: Path, monkeypatch):
+    """A build killed outright cannot remove the folder of its warm process's socket; the warm
+    process ends with it, and the next one, of any book, removes the folder."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    script = (
+        "import os, sys, time\n"
+        "from helpers.book.warm_kernels import WarmProcess\n"
+        "warm = WarmProcess(dict(os.environ))\n"
+        "print(warm.process.pid, warm.folder, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    build = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(temp)}
+    )
+    pid, folder = build.stdout.readline().split()
+    build.kill()  # SIGKILL: no clean-up runs in the build
+    build.wait()
+    deadline = time.monotonic() + 10
+    while alive(int(pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert Path(folder).parent == temp and Path(folder).exists()
+
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    following = warm_kernels.WarmProcess(dict(os.environ))
+    try:
+        assert not Path(folder).exists(), "the killed build's warm folder is still there"
+        assert following.folder.exists()
+    finally:
+        following.stop()
+    assert not following.folder.exists()
+
+
 def test_a_warm_process_that_died_falls_back_to_a_usual_kernel(tmp_path: Path):
     broken = warm_kernels.WarmProcess(dict(os.environ))
     broken.process.kill()

@@ -33,13 +33,12 @@ import os
 import shutil
 import signal
 import subprocess
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.book import console, glued_values
+from helpers.book import console, glued_values, socket_folders
 from helpers.paths import COLUMNS_PART
 from helpers.toc import Page
 
@@ -286,7 +285,7 @@ def ipc_client(notebook, folder: Path, timeout: int, warm=None):
     from nbclient import NotebookClient
     from traitlets.config import Config
 
-    sockets = _sockets_folder()
+    sockets = socket_folders.new("book-kernel-")
     extra = {}
     if warm is not None:
         from helpers.book import warm_kernels
@@ -308,31 +307,6 @@ def ipc_client(notebook, folder: Path, timeout: int, warm=None):
         if client is not None:
             _kill_a_kernel_left_running(client)
         shutil.rmtree(sockets, ignore_errors=True)
-
-
-#: The temporary folder of a kernel's IPC sockets: ``book-kernel-<pid>-<start time>-<random>``,
-#: named after the process that made it (and removes it when done).
-SOCKETS_PREFIX = "book-kernel-"
-
-
-def _sockets_folder() -> Path:
-    """A new folder for a kernel's IPC sockets, named after this process, after those of
-    processes that no longer run are removed.
-
-    A build killed while its kernels run (SIGKILL, the out-of-memory killer) cannot remove its
-    folders; its kernels end with it, and the next execution, of any book, removes the folders.
-    Where there is no ``/proc``, no process can be told running or not, and none is removed.
-    """
-    from helpers.book import processes
-
-    me = processes.started(os.getpid())
-    temp = Path(tempfile.gettempdir())
-    if me is not None:
-        for folder in temp.glob(f"{SOCKETS_PREFIX}*-*-*"):
-            pid, started_at = folder.name[len(SOCKETS_PREFIX) :].split("-")[:2]
-            if pid.isdigit() and started_at.isdigit() and not processes.running(int(pid), started_at):
-                shutil.rmtree(folder, ignore_errors=True)
-    return Path(tempfile.mkdtemp(prefix=f"{SOCKETS_PREFIX}{os.getpid()}-{me or 0}-", dir=temp))
 
 
 def _kill_a_kernel_left_running(client) -> None:

@@ -35,11 +35,10 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from helpers.book import processes
+from helpers.book import processes, socket_folders
 
 #: Imported once, in the warm process, before any kernel is forked. Third-party only: a page's
 #: trace lists the ``helpers`` modules it imported itself.
@@ -289,8 +288,9 @@ class WarmProcess:
     working folder (the build's, so that it is seen as the build's)."""
 
     def __init__(self, env: dict[str, str], cwd: Path | None = None) -> None:
-        # a short folder: a socket's path may not be longer than 107 bytes
-        self.folder = Path(tempfile.mkdtemp(prefix="book-warm-"))
+        # a short folder (a socket's path may not be longer than 107 bytes), removed by the
+        # next warm process if this build is killed before it can
+        self.folder = socket_folders.new("book-warm-")
         self.path = self.folder / "warm.sock"
         # its output, and its kernels', goes where a kernel's output goes: the build's
         self.process = subprocess.Popen(
