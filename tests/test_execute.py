@@ -217,19 +217,15 @@ def test_a_killed_builds_kernel_sockets_folder_is_removed_by_the_next_execution(
         "with ipc_client(notebook, Path(sys.argv[1]).parent, 60) as client:\n"
         "    print(Path(client.config.KernelManager.ip).parent, flush=True)\n    sys.stdin.read()\n"
     )
-    killed = subprocess.Popen(
-        [sys.executable, "-c", holder, str(path)],
-        env={**os.environ, "TMPDIR": str(temp)},
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    alive = subprocess.Popen(
-        [sys.executable, "-c", holder, str(path)],
-        env={**os.environ, "TMPDIR": str(temp)},
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
+    killed, alive = (
+        subprocess.Popen(
+            [sys.executable, "-c", holder, str(path)],
+            env={**os.environ, "TMPDIR": str(temp)},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
     )
     try:
         killed_folder, alive_folder = (Path(p.stdout.readline().strip()) for p in (killed, alive))
