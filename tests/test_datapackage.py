@@ -61,3 +61,11 @@ def test_schema_docs_are_generated_from_the_models():
     assert "one of km2" in schema.loc["unit", "rules"]
     assert schema.loc["period_start", "required"] == "no"
     assert "period_start <= period_end" in docs.row_rules(schemas.SourcedFigure)
+
+
+def test_row_rules_show_column_names_as_code_and_the_rest_as_words():
+    # a whole rule as code was hyphenated as code in the PDF ("ev-ery") and broke its names
+    assert docs.row_rules_markdown(schemas.RawInput) == (
+        "- `snapshot_date`, `snapshot_time_kyiv` and `wanted_date` set for every DeepState snapshot"
+    )
+    assert "- `value` <= 100 where `unit` is percent" in docs.row_rules_markdown(schemas.SourcedFigure).splitlines()

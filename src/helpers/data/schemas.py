@@ -561,7 +561,9 @@ class _RawInputFields(pa.DataFrameModel):
 
     input_id: Series[str] = pa.Field(unique=True, str_matches=IDENTIFIER, description="Stable identifier")
     path: Series[str] = pa.Field(
-        unique=True, str_matches=RELATIVE_PATH, description="Path under ../shared/ (make derive's --shared is data/)"
+        unique=True,
+        str_matches=RELATIVE_PATH,
+        description="Path under ../shared/ (make derive reads SHARED, its data/ folder by default)",
     )
     role: Series[str] = pa.Field(isin=RAW_ROLES, description="What the file is to the derivation")
     source_key: Series[str] = pa.Field(description="BibTeX key of the data's producer")

@@ -46,6 +46,18 @@ def row_rules(model: type[pa.DataFrameModel]) -> list[str]:
     return [schemas.describe(check) for check in model.to_schema().checks]
 
 
+def row_rules_markdown(model: type[pa.DataFrameModel]) -> str:
+    """:func:`row_rules` as a Markdown list, the model's column names as code and the rest as
+    words: a whole rule set as code hyphenated its words and broke its names across lines in
+    the PDF ("ev-ery", "period_" / "start")."""
+    columns = set(model.to_schema().columns)
+
+    def names_as_code(rule: str) -> str:
+        return re.sub(r"[A-Za-z_][A-Za-z0-9_]*", lambda m: f"`{m[0]}`" if m[0] in columns else m[0], rule)
+
+    return "\n".join(f"- {names_as_code(rule)}" for rule in row_rules(model))
+
+
 @reads(*schemas.TABLES)
 def tables_overview() -> pd.DataFrame:
     """Each table: its file under data/, model, row count, description and licence (its name in
@@ -144,7 +156,7 @@ def schema_sections():
         display(table(schema_table(model), f"The columns of {name}", f"schema-{name.lower()}"))
         rules = row_rules(model)
         if rules:
-            display(Markdown("Rules across columns: " + "; ".join(f"`{r}`" for r in rules) + "."))
+            display(Markdown("Rules across columns:\n\n" + row_rules_markdown(model)))
 
 
 def downloads(notebook: str | None = None):
