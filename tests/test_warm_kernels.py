@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.book import execute, processes, warm_kernels
+from helpers.book import execute, processes, socket_folders, warm_kernels
 
 REPORT = """\
 import json, os, random, sys
@@ -136,21 +136,28 @@ def test_a_process_whose_parent_ended_before_it_asked_to_die_with_it_ends():
     assert (run.stdout, run.stderr) == ("", "")
 
 
-def test_the_warm_process_dies_with_the_build(tmp_path: Path):
+def killed_build_with_a_warm_process(env: dict[str, str]) -> tuple[int, Path]:
+    """A build that started a warm process, killed outright (SIGKILL: no clean-up runs in it);
+    its warm process's pid and socket folder, once that process has ended or 10 s have passed."""
     script = (
         "import os, sys, time\n"
         "from helpers.book.warm_kernels import WarmProcess\n"
         "warm = WarmProcess(dict(os.environ))\n"
-        "print(warm.process.pid, flush=True)\n"
+        "print(warm.process.pid, warm.folder, flush=True)\n"
         "time.sleep(60)\n"
     )
-    build = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-    pid = int(build.stdout.readline())
-    build.kill()  # SIGKILL: no clean-up runs in the build
+    build = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env)
+    pid, folder = build.stdout.readline().split()
+    build.kill()
     build.wait()
     deadline = time.monotonic() + 10
-    while alive(pid) and time.monotonic() < deadline:
+    while alive(int(pid)) and time.monotonic() < deadline:
         time.sleep(0.05)
+    return int(pid), Path(folder)
+
+
+def test_the_warm_process_dies_with_the_build():
+    pid, _ = killed_build_with_a_warm_process(dict(os.environ))
     assert not alive(pid)
 
 
@@ -160,28 +167,13 @@ def test_a_killed_builds_warm_socket_folder_is_removed_by_the_next_warm_process(
     process ends with it, and the next one, of any book, removes the folder."""
     temp = tmp_path / "tmp"
     temp.mkdir()
-    script = (
-        "import os, sys, time\n"
-        "from helpers.book.warm_kernels import WarmProcess\n"
-        "warm = WarmProcess(dict(os.environ))\n"
-        "print(warm.process.pid, warm.folder, flush=True)\n"
-        "time.sleep(60)\n"
-    )
-    build = subprocess.Popen(
-        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(temp)}
-    )
-    pid, folder = build.stdout.readline().split()
-    build.kill()  # SIGKILL: no clean-up runs in the build
-    build.wait()
-    deadline = time.monotonic() + 10
-    while alive(int(pid)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert Path(folder).parent == temp and Path(folder).exists()
+    _, folder = killed_build_with_a_warm_process({**os.environ, "TMPDIR": str(temp)})
+    assert folder.parent == temp and folder.exists()
 
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
     following = warm_kernels.WarmProcess(dict(os.environ))
     try:
-        assert not Path(folder).exists(), "the killed build's warm folder is still there"
+        assert not folder.exists(), "the killed build's warm folder is still there"
         assert following.folder.exists()
     finally:
         following.stop()
@@ -228,7 +220,7 @@ def test_a_warm_process_is_started_only_for_enough_pages(tmp_path: Path, monkeyp
 def stuck_warm_process() -> warm_kernels.WarmProcess:
     """A warm process that takes requests and never forks."""
     stuck = object.__new__(warm_kernels.WarmProcess)
-    stuck.folder = Path(tempfile.mkdtemp(prefix="book-warm-"))
+    stuck.folder = socket_folders.new("book-warm-")  # as a real one's
     stuck.path = stuck.folder / "warm.sock"
     listen = (
         "import socket, sys, time\n"

@@ -154,9 +154,9 @@ def schema_sections():
         used = ", ".join(f"`{t}`" for t in tables)
         display(Markdown(f"### {name}\n\n{doc} Used by {used}."))
         display(table(schema_table(model), f"The columns of {name}", f"schema-{name.lower()}"))
-        rules = row_rules(model)
+        rules = row_rules_markdown(model)
         if rules:
-            display(Markdown("Rules across columns:\n\n" + row_rules_markdown(model)))
+            display(Markdown("Rules across columns:\n\n" + rules))
 
 
 def downloads(notebook: str | None = None):
