@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.database import parse_file
 from pybtex.exceptions import PybtexError
 from pybtex.richtext import Text
@@ -129,8 +130,14 @@ def keys(directory: Path | None = None) -> frozenset[str]:
 
 def plain(text: str) -> str:
     """A BibTeX field as text, its LaTeX read as the bibliography prints it: no braces, a plain
-    per cent sign, ``\\S~1`` as "§ 1" (with a no-break space)."""
-    return Text.from_latex(text).render_as("text")
+    per cent sign, ``\\S~1`` as "§ 1" (with a no-break space).
+
+    Rendered with pybtex's plain-text backend itself: ``render_as("text")`` would look the
+    backend up by name, which scans every installed package's entry points each time."""
+    return Text.from_latex(text).render(_PLAIN_TEXT)
+
+
+_PLAIN_TEXT = PlainTextBackend()
 
 
 def authors(entry) -> str:
