@@ -24,6 +24,7 @@ import axe
 import pytest
 
 from conftest import CHAPTERS_WITH_FINDINGS, PAGES, keep_on_origin, key_findings, normalise
+from helpers import toc
 from helpers.paths import PROJECT_ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -50,6 +51,23 @@ CUT_CHART_TEXT = """() => [...document.querySelectorAll('.book-chart svg')].flat
                 past_right: Math.round(r.right - box.right)};
     }).filter(t => t.text.includes('\\u2026') || t.past_left > 1 || t.past_right > 1);
 })"""
+
+#: Table captions that run past the box their table scrolls in (and are cut by it).
+CUT_CAPTIONS = """() => [...document.querySelectorAll('main table > caption')].flatMap(c => {
+    const box = c.closest('.pst-scrollable-table-container');
+    if (!box) return [];
+    const r = c.getBoundingClientRect(), b = box.getBoundingClientRect();
+    return r.width && (r.left < b.left - 1 || r.right > b.right + 1) ? [c.textContent.slice(0, 60)] : [];
+})"""
+
+#: Tables wider than the text column (they scroll sideways in their box), with the pixels hidden.
+TABLES_SCROLLING_SIDEWAYS = """() => [...document.querySelectorAll('main .pst-scrollable-table-container')]
+    .filter(box => box.scrollWidth > box.clientWidth + 1)
+    .map(box => [(box.querySelector('caption') || box).textContent.slice(0, 60), box.scrollWidth - box.clientWidth])"""
+
+#: The pages of the Chapters part: their tables are read in the flow of the text. The Reference
+#: part's listings (every figure of a table, with its source and address) may scroll sideways.
+CHAPTER_PAGES = ["index", *(page.docname for page in toc.part(PROJECT_ROOT, "Chapters"))]
 
 #: Pairs of chart texts that overlap (labels over labels cannot be read): event labels stacked
 #: in four rows overlapped where five events fell within four days. Tick labels Vega hid to avoid
@@ -459,7 +477,10 @@ def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
     page must not scroll sideways (WCAG 1.4.10, reflow: a reader on a phone reads down, never
     across) and a table's caption stays on the screen when the table itself must scroll; at both
     widths every chart label is whole and inside its chart (``CUT_CHART_TEXT``), and no two
-    overlap (``OVERLAPPING_CHART_TEXT``) or has a line through it (``LINES_THROUGH_CHART_TEXT``)."""
+    overlap (``OVERLAPPING_CHART_TEXT``) or has a line through it (``LINES_THROUGH_CHART_TEXT``),
+    and every table caption is whole in its table's box (``CUT_CAPTIONS``). On a desktop, no
+    table of the Chapters part scrolls sideways (``TABLES_SCROLLING_SIDEWAYS``): the last column
+    of the negotiation chapter's table, which says which rows are hindsight, was out of view."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=theme)
     keep_on_origin(context, origin)
     context.add_init_script(f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}');")
@@ -475,6 +496,8 @@ def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
     cut_on_desktop = page.evaluate(CUT_CHART_TEXT)
     overlapping_on_desktop = page.evaluate(OVERLAPPING_CHART_TEXT)
     crossed_on_desktop = page.evaluate(LINES_THROUGH_CHART_TEXT)
+    captions_cut_on_desktop = page.evaluate(CUT_CAPTIONS)
+    scrolling_on_desktop = page.evaluate(TABLES_SCROLLING_SIDEWAYS) if page_name in CHAPTER_PAGES else []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     stem = f"{theme}_{page_name.replace('/', '_')}"
     page.screenshot(path=str(SCREENSHOTS / f"desktop_{stem}.png"), full_page=True)
@@ -491,12 +514,16 @@ def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
                return r.width && (r.left < -1 || r.right > window.innerWidth + 1);
            }).map(c => c.textContent.slice(0, 60))"""
     )
+    captions_cut_on_a_phone = page.evaluate(CUT_CAPTIONS)
     page.screenshot(path=str(SCREENSHOTS / f"phone_{stem}.png"), full_page=True)
     context.close()
     assert found_theme == theme
     assert not violations, "\n".join(violations)
     assert sideways <= 1, f"{page_name} scrolls {sideways} px sideways on a 390 px phone"
     assert not captions_off_screen, f"table captions running off a 390 px phone: {captions_off_screen}"
+    assert not captions_cut_on_desktop, f"table captions cut by their table's box, 1280 px: {captions_cut_on_desktop}"
+    assert not captions_cut_on_a_phone, f"table captions cut by their table's box, 390 px: {captions_cut_on_a_phone}"
+    assert not scrolling_on_desktop, f"chapter tables scrolling sideways, 1280 px (px hidden): {scrolling_on_desktop}"
     assert not cut_on_desktop, f"chart text cut short or past its chart, 1280 px (px past): {cut_on_desktop}"
     assert not cut_on_a_phone, f"chart text cut short or past its chart, 390 px (px past): {cut_on_a_phone}"
     assert not overlapping_on_desktop, f"chart texts on top of each other, 1280 px: {overlapping_on_desktop}"
