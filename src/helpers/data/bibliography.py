@@ -10,8 +10,8 @@ import re
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.database import parse_file
 from pybtex.exceptions import PybtexError
@@ -19,6 +19,9 @@ from pybtex.richtext import Text
 
 from helpers.data.errors import DataIssue, DataValidationError
 from helpers.paths import data_dir, display_path
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BIB_NAME = "references.bib"
 
@@ -147,6 +150,10 @@ def authors(entry) -> str:
 
 def sources_table(directory: Path | None = None) -> pd.DataFrame:
     """One row per bibliography entry: key, producer, title, year and address."""
+    # pandas is imported here only: each Sphinx run reads the bibliography (its citation style
+    # dates some works by month) and would spend 0.4 s importing pandas for nothing
+    import pandas as pd
+
     rows = []
     for key, entry in entries(directory).items():
         fields = entry.fields
