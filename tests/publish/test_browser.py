@@ -474,6 +474,17 @@ def test_every_chart_has_a_view_the_data_table(browser, origin, page_name):
     assert counts["scroll"] <= 1, counts
 
 
+def _tables_scrolling_sideways(page, widths) -> dict[int, list]:
+    """``TABLES_SCROLLING_SIDEWAYS`` at each of ``widths``, where any table does (reading the
+    layout needs no redraw)."""
+    scrolling = {}
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 900})
+        if tables := page.evaluate(TABLES_SCROLLING_SIDEWAYS):
+            scrolling[width] = tables
+    return scrolling
+
+
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("page_name", PAGES)
 def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
@@ -502,17 +513,12 @@ def test_no_serious_accessibility_violation(browser, origin, page_name, theme):
     overlapping_on_desktop = page.evaluate(OVERLAPPING_CHART_TEXT)
     crossed_on_desktop = page.evaluate(LINES_THROUGH_CHART_TEXT)
     captions_cut_on_desktop = page.evaluate(CUT_CAPTIONS)
-    scrolling_on_desktop = {}
-    if page_name in CHAPTER_PAGES:
-        scrolling_on_desktop[1280] = page.evaluate(TABLES_SCROLLING_SIDEWAYS)
-    if page_name in CHAPTER_PAGES and theme == "light":  # the theme changes no width
-        for width in NARROWER_DESKTOPS:  # the text column is narrower there (reading the layout needs no redraw)
-            page.set_viewport_size({"width": width, "height": 900})
-            scrolling_on_desktop[width] = page.evaluate(TABLES_SCROLLING_SIDEWAYS)
-    scrolling_on_desktop = {width: tables for width, tables in scrolling_on_desktop.items() if tables}
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     stem = f"{theme}_{page_name.replace('/', '_')}"
     page.screenshot(path=str(SCREENSHOTS / f"desktop_{stem}.png"), full_page=True)
+    # after the desktop screenshot, which is taken at 1280 px; the theme changes no width
+    widths = (1280, *NARROWER_DESKTOPS) if theme == "light" else (1280,)
+    scrolling_on_desktop = _tables_scrolling_sideways(page, widths) if page_name in CHAPTER_PAGES else {}
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(300)  # charts redraw at the new width
     sideways = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
