@@ -71,12 +71,13 @@ validate: $(STAMP)
 html: $(STAMP)
 	$(BUILD) --format html
 
-# Debian packages the PDF needs: xelatex, LaTeX packages (bbm.sty is in fonts-extra), latexmk,
-# fonts with Cyrillic (FreeFont), and poppler-utils for the PDF test.
-TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-fonts-extra texlive-fonts-recommended latexmk fonts-freefont-otf poppler-utils
+# Debian packages the PDF needs: xelatex, LaTeX packages (fncychap.sty is in latex-extra), latexmk,
+# fonts with Cyrillic (FreeFont), and poppler-utils for the PDF test. Not texlive-fonts-extra
+# (1.4 GB): its one package the PDF loaded, bbm, is taken out (helpers.book.latex_preamble).
+TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-fonts-recommended latexmk fonts-freefont-otf poppler-utils
 pdf-deps:
 	@if command -v xelatex >/dev/null && command -v latexmk >/dev/null && command -v pdftotext >/dev/null \
-	    && kpsewhich bbm.sty >/dev/null && kpsewhich pzdr.tfm >/dev/null && test -n "$$(fc-list FreeSerif family)"; then :; \
+	    && kpsewhich fncychap.sty >/dev/null && kpsewhich pzdr.tfm >/dev/null && test -n "$$(fc-list FreeSerif family)"; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "installing TeX Live and fonts for the PDF (a few minutes, once)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; \

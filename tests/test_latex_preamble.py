@@ -1,6 +1,6 @@
-"""The PDF's preamble loses sphinx-jupyterbook-latex's maths packages and nothing else
-(helpers.book.latex_preamble); the LaTeX the book's pages produce still compiles without them
-(the built-book PDF tests)."""
+"""The PDF's preamble loses sphinx-jupyterbook-latex's maths packages, and its document class the
+drawing and blackboard-bold packages, and nothing else (helpers.book.latex_preamble); the LaTeX
+the book's pages produce still compiles without them (the built-book PDF tests)."""
 
 from __future__ import annotations
 
@@ -40,6 +40,26 @@ def test_the_book_preamble_has_neither_maths_package_and_keeps_its_own_lines(tmp
         assert line not in tex
     assert OURS in tex
     assert r"\hypersetup{" in tex and "pdfencoding=auto" in tex  # the extension's other lines stay
+
+
+def _class_file(tmp_path, extensions) -> list[str]:
+    tmp_path.mkdir(exist_ok=True)
+    _tex(tmp_path, extensions)
+    return (tmp_path / "out" / "jupyterBook.cls").read_text(encoding="utf-8").splitlines()
+
+
+def test_the_extension_s_class_loads_the_packages_the_book_removes(tmp_path):
+    """Guards the premise: if sphinx-jupyterbook-latex's class stops loading them, this says so."""
+    lines = _class_file(tmp_path, ["sphinx_jupyterbook_latex"])
+    assert [line for line in latex_preamble.UNUSED_IN_CLASS if line not in lines] == []
+
+
+def test_the_book_s_class_loads_none_of_them_and_keeps_every_other_line(tmp_path):
+    original = _class_file(tmp_path / "original", ["sphinx_jupyterbook_latex"])
+    lines = _class_file(tmp_path / "book", ["sphinx_jupyterbook_latex", "helpers.book.latex_preamble"])
+    assert lines == [line for line in original if line.strip() not in latex_preamble.UNUSED_IN_CLASS]
+    assert len(lines) == len(original) - len(latex_preamble.UNUSED_IN_CLASS)
+    assert r"\LoadClass{sphinxmanual}" in lines
 
 
 def test_only_the_exact_lines_go():
