@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -97,7 +98,8 @@ def test_dropped_manifest_rows_missing_and_extra_files_are_refused(tmp_path: Pat
     assert "newer.json: not pinned" in problems
 
 
-def test_download_fetches_from_the_pinned_url_and_verifies(tmp_path: Path):
+def tiny_upstream(tmp_path: Path) -> tuple[Path, pd.DataFrame]:
+    """A one-file upstream and the pins naming it, with a URL to fetch it from."""
     upstream = tmp_path / "upstream.json"
     upstream.write_text("[]", encoding="utf-8")
     pins = load("raw_inputs").head(0)
@@ -119,6 +121,11 @@ def test_download_fetches_from_the_pinned_url_and_verifies(tmp_path: Path):
         ],
         ignore_index=True,
     )
+    return upstream, pins
+
+
+def test_download_fetches_from_the_pinned_url_and_verifies(tmp_path: Path):
+    upstream, pins = tiny_upstream(tmp_path)
     fetched = tmp_path / "fetched"
     found = inputs.Inputs(tmp_path / "empty", pins, download=fetched)
     assert found.problems() == []
@@ -127,6 +134,30 @@ def test_download_fetches_from_the_pinned_url_and_verifies(tmp_path: Path):
     upstream.write_text("[1]", encoding="utf-8")  # upstream changed: the pin refuses it
     (fetched / "data" / "tiny" / "tiny.json").unlink()
     assert "differs from the pin" in inputs.Inputs(tmp_path / "empty", pins, download=fetched).problems()[0]
+
+
+def test_two_fetches_of_one_input_at_once_both_succeed(tmp_path: Path, monkeypatch):
+    """On a fresh clone two test workers fetched the same registry input into .cache at once:
+    both wrote one ``.partial`` file, and the second to rename it found it gone
+    (FileNotFoundError; seen in a fresh clone's ``make test``). Here the second fetch runs
+    between the first's write and its rename."""
+    _, pins = tiny_upstream(tmp_path)
+    fetched = tmp_path / "fetched"
+    first = inputs.Inputs(tmp_path / "empty", pins, download=fetched)
+    second = inputs.Inputs(tmp_path / "empty", pins, download=fetched)
+    rename = os.replace
+    interleaved: list[str] = []
+
+    def the_other_fetch_first(source, target):
+        if not interleaved:
+            interleaved.append(str(source))
+            assert second.read("tiny") == b"[]"
+        return rename(source, target)
+
+    monkeypatch.setattr(os, "replace", the_other_fetch_first)
+    assert first.read("tiny") == b"[]"
+    assert interleaved, "the first fetch never renamed a downloaded file"
+    assert [p.name for p in (fetched / "data" / "tiny").iterdir()] == ["tiny.json"]
 
 
 @pytest.mark.skipif(not HAVE_SHARED, reason="../shared/data not present")

@@ -11,6 +11,7 @@ missing, extra or changed stops ``make derive`` with one message listing each.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 import urllib.request
 from pathlib import Path
 
@@ -64,10 +65,16 @@ class Inputs:
             if pd.isna(url):
                 return local
             fetched.parent.mkdir(parents=True, exist_ok=True)
-            partial = fetched.with_name(fetched.name + ".partial")
             with urllib.request.urlopen(url, timeout=300) as response:
-                partial.write_bytes(response.read())
-            partial.replace(fetched)  # a killed download leaves no file that looks complete
+                body = response.read()
+            # A partial file of this fetch's own: two fetching at once (test workers on a fresh
+            # clone) each rename theirs, the same bytes, and a killed download leaves no file
+            # that looks complete.
+            with tempfile.NamedTemporaryFile(
+                dir=fetched.parent, prefix=f"{fetched.name}.", suffix=".partial", delete=False
+            ) as partial:
+                partial.write(body)
+            Path(partial.name).replace(fetched)
         return fetched
 
     def problems(self) -> list[str]:
