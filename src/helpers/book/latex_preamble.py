@@ -26,7 +26,9 @@ from pathlib import Path
 
 #: The lines removed from the preamble, as sphinx-jupyterbook-latex 1.0 writes them.
 UNUSED = (r"\usepackage[Latin,Greek]{ucharclasses}", r"\usepackage{unicode-math}")
-#: The lines removed from the extension's document class (``jupyterBook.cls``), as its 1.0 has them.
+#: The extension's document class, which it copies into the LaTeX folder.
+CLASS_FILE = "jupyterBook.cls"
+#: The lines removed from that class, as sphinx-jupyterbook-latex 1.0 has them.
 UNUSED_IN_CLASS = (
     r"\RequirePackage{tikz}",
     r"\usetikzlibrary{arrows}",
@@ -37,9 +39,6 @@ UNUSED_IN_CLASS = (
     r"\RequirePackage{pgfplots}",
     r"\RequirePackage{bbm}",
 )
-
-
-CLASS_FILE = "jupyterBook.cls"
 
 
 def without_maths_packages(preamble: str) -> str:

@@ -11,8 +11,8 @@ missing, extra or changed stops ``make derive`` with one message listing each.
 from __future__ import annotations
 
 import hashlib
-import tempfile
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -70,11 +70,9 @@ class Inputs:
             # A partial file of this fetch's own: two fetching at once (test workers on a fresh
             # clone) each rename theirs, the same bytes, and a killed download leaves no file
             # that looks complete.
-            with tempfile.NamedTemporaryFile(
-                dir=fetched.parent, prefix=f"{fetched.name}.", suffix=".partial", delete=False
-            ) as partial:
-                partial.write(body)
-            Path(partial.name).replace(fetched)
+            partial = fetched.with_name(f"{fetched.name}.{uuid.uuid4().hex}.partial")
+            partial.write_bytes(body)
+            partial.replace(fetched)
         return fetched
 
     def problems(self) -> list[str]:
