@@ -41,14 +41,13 @@ UNUSED_IN_CLASS = (
 )
 
 
+def _without(text: str, unused: tuple[str, ...]) -> str:
+    """``text`` without the lines that are exactly one of ``unused`` (indentation aside)."""
+    return "".join(line for line in text.splitlines(keepends=True) if line.strip() not in unused)
+
+
 def without_maths_packages(preamble: str) -> str:
-    lines = preamble.splitlines(keepends=True)
-    return "".join(line for line in lines if line.strip() not in UNUSED)
-
-
-def without_unused_class_packages(text: str) -> str:
-    lines = text.splitlines(keepends=True)
-    return "".join(line for line in lines if line.strip() not in UNUSED_IN_CLASS)
+    return _without(preamble, UNUSED)
 
 
 def _lean_preamble(app, config) -> None:
@@ -62,7 +61,7 @@ def _lean_class(app, exception) -> None:
     cls = Path(app.outdir) / CLASS_FILE
     if exception is None and app.builder.name == "latex" and cls.is_file():
         text = cls.read_text(encoding="utf-8")
-        lean = without_unused_class_packages(text)
+        lean = _without(text, UNUSED_IN_CLASS)
         if lean != text:
             cls.write_text(lean, encoding="utf-8")
 
