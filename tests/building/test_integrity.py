@@ -6,6 +6,7 @@ book in ``tests/books/small`` with its own copy of ``data/``, and checks what go
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -193,6 +194,37 @@ def test_the_ledger_page_shows_this_builds_values(book: Path):
     numbers_page = page(book, "chapters/numbers")
     assert "3,100" in numbers_page and "2,700" not in numbers_page
     assert "9,999" not in numbers_page and values["named_deaths"] == "78,329"
+
+
+def test_numbers_json_holds_the_rows_the_ledger_page_shows(built_book: Path):
+    """One execution makes both: the rows kept with the ledger page's tables are the published files."""
+    executed = nbformat.read(bookrun.published(built_book) / "_sources" / "chapters" / "numbers.ipynb", as_version=4)
+    kept = [
+        output.metadata["text/markdown"]["book_numbers"]
+        for cell in executed.cells
+        for output in cell.get("outputs", [])
+        if "book_numbers" in output.get("metadata", {}).get("text/markdown", {})
+    ]
+    published = json.loads((bookrun.published(built_book) / "numbers.json").read_text(encoding="utf-8"))
+    assert kept == [published]
+    assert {row["key"] for row in published} == {"gain_2024", "named_deaths"}
+    with open(bookrun.published(built_book) / "numbers.csv", encoding="utf-8", newline="") as handle:
+        assert [row["key"] for row in csv.DictReader(handle)] == [row["key"] for row in published]
+
+
+def test_a_ledger_page_that_keeps_no_rows_stops_the_build(book: Path):
+    """The same tables shown without the rows (as the ledger page once did): no numbers.json to
+    publish, so nothing is published, and the message says which page and what it lacks."""
+    before = release_of(book)
+    notebook = nbformat.read(book / "chapters" / "numbers.ipynb", as_version=4)
+    shown = "from IPython.display import Markdown\nMarkdown(ledger.as_markdown(rows))"
+    notebook.cells[1].source = notebook.cells[1].source.replace("ledger.tables(rows)", shown)
+    assert notebook.cells[1].source.endswith("Markdown(ledger.as_markdown(rows))")
+    nbformat.write(notebook, book / "chapters" / "numbers.ipynb")
+    result = bookrun.build(book)
+    assert result.returncode != 0
+    assert "the ledger page chapters/numbers shows no rows for numbers.json" in result.stderr
+    assert release_of(book) == before
 
 
 def git(book: Path, *args: str) -> str:

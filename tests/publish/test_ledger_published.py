@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 
-from helpers.book import ledger
+from helpers.book import ledger, ledger_files
 
 
 def test_numbers_json_matches_the_chapters(built_html):
     """Also the determinism check: the build executed every notebook afresh, and its ledger equals
     the one read from the committed executions (made by `make notebooks` at another time)."""
     published = json.loads((built_html / "numbers.json").read_text(encoding="utf-8"))
-    assert published == json.loads(ledger.to_json(ledger.build()))
+    assert published == json.loads(ledger_files.to_json(ledger.build()))
     assert (built_html / "numbers.csv").read_text(encoding="utf-8").startswith("page,key,value")
 
 

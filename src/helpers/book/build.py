@@ -18,8 +18,9 @@
    What a complete release built from exactly the same inputs already holds is copied
    instead: its HTML, and the LaTeX sources a preview (``make html``) wrote on its idle second
    core.
-6. Write ``numbers.json``/``numbers.csv`` from this build's executions, check that the tree did
-   not change while building, and publish HTML, PDF and data as one release (``helpers.book.publish``).
+6. Write ``numbers.json``/``numbers.csv``: the rows the ledger page's execution shows (this
+   build's, or the one reused because nothing it reads changed), check that the tree did not
+   change while building, and publish HTML, PDF and data as one release (``helpers.book.publish``).
 
 A failure or an interruption at any step publishes nothing and says why; the only state carried
 from one build to the next is the execution cache, whose entries are written atomically after
@@ -37,14 +38,13 @@ import shlex
 import shutil
 import signal
 import sys
-import threading
 import time
 from pathlib import Path
 
 import yaml
 
 from helpers import toc
-from helpers.book import console, execute, outputs, provenance, publish
+from helpers.book import console, execute, ledger_files, outputs, provenance, publish
 from helpers.paths import PROJECT_ROOT, data_dir
 
 PACKAGE = Path(__file__).resolve().parents[1]  # the helpers package
@@ -215,40 +215,16 @@ def _link_pdf(html: Path, pdf: Path) -> None:
             page.write_text(text.replace(PDF_SIZE_MARK, size), encoding="utf-8")
 
 
-def _ledger_files(executed: Path, root: Path) -> dict[str, str]:
-    """``numbers.json`` and ``numbers.csv`` (name -> text), from this build's executions."""
-    from helpers.book import ledger
-
-    rows = ledger.build(executed, ledger.pages_for(root))
-    return {"numbers.json": ledger.to_json(rows), "numbers.csv": ledger.to_csv(rows)}
-
-
-class _Beside(threading.Thread):
-    """A function run on a thread of the build process while Sphinx runs in its own processes.
-
-    The ledger's files need pandas and the data contract (about 2 s to import and compute),
-    and only this build's executions: made meanwhile, they cost no wall time. ``result()``
-    returns the value or raises what the function raised. A daemon: an interrupted build does
-    not wait for it.
-    """
-
-    def __init__(self, function, *args) -> None:
-        super().__init__(daemon=True)
-        self._call, self._value, self._error = (function, args), None, None
-        self.start()
-
-    def run(self) -> None:
-        function, args = self._call
-        try:
-            self._value = function(*args)
-        except BaseException as error:  # handed to result(), in the build's own thread
-            self._error = error
-
-    def result(self):
-        self.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
+def _ledger_files(jobs: list[execute.Job], executed: dict[str, bytes]) -> dict[str, str]:
+    """``numbers.json`` and ``numbers.csv`` (name -> text): the rows the ledger page's execution
+    shows (``helpers.book.ledger_files``); none for a book without a ledger page."""
+    for job in jobs:
+        if execute.executes_last(job.notebook):
+            try:
+                return ledger_files.files(executed[job.page.docname], job.page.docname)
+            except ValueError as error:
+                raise BuildFailed(str(error)) from None
+    return {}
 
 
 #: The build's last line before its result: seconds by stage (read by ``make bench``).
@@ -390,12 +366,11 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
             job.stage_path.parent.mkdir(parents=True, exist_ok=True)
             job.stage_path.write_bytes(executed[job.page.docname])
         console.say(f"[execute] done in {time.monotonic() - started:.1f} s")
+        numbers = _ledger_files(jobs, executed) if reused is None else {}
         clock.mark("execute")
         start_sphinx()  # a no-op: the execution started them once every notebook had a core
         for run in [*runs, *extras]:
             run.go()
-        if reused is None:
-            ledger_files = _Beside(_ledger_files, work / "executed", root)
         codes = {run.fmt: run.wait() for run in runs}
         latex_code = extras[0].wait() if extras else None
     finally:
@@ -426,7 +401,7 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
         shutil.copytree(reused / "html", html, symlinks=True)
     else:
         html = next(run.result for run in runs if run.fmt == "html")
-        for name, text in ledger_files.result().items():
+        for name, text in numbers.items():
             (html / name).write_text(text, encoding="utf-8")
     pdf = next((run.result for run in runs if run.fmt == "pdf"), None)
     if pdf is not None:

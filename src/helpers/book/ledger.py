@@ -20,10 +20,7 @@ page and ``_build/html/numbers.json``/``numbers.csv`` show what the chapters sho
 from __future__ import annotations
 
 import ast
-import csv
 import functools
-import io
-import json
 import os
 import re
 from pathlib import Path
@@ -33,6 +30,7 @@ import pandas as pd
 
 from helpers import toc
 from helpers.book.glued_values import LEDGER_PART, stored_values
+from helpers.book.ledger_files import ROWS_KEY, to_csv
 from helpers.data import schemas
 from helpers.paths import book_root
 from helpers.present.text import FLOOR_QUALIFIERS, NUMBER_WORDS, PROSE_ROLE, ROUNDED_QUALIFIERS
@@ -439,32 +437,6 @@ def build(root: Path | None = None, pages: list[str] | None = None) -> list[dict
     return rows
 
 
-def to_json(rows: list[dict]) -> str:
-    return json.dumps(rows, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
-
-
-def to_csv(rows: list[dict]) -> str:
-    out = io.StringIO()
-    fields = [
-        "page",
-        "key",
-        "value",
-        "number",
-        "qualifier",
-        "unit",
-        "chapter",
-        "tables",
-        "figure_ids",
-        "source_keys",
-        "in_prose",
-    ]
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})
-    return out.getvalue()
-
-
 #: Relative widths of the ledger's five columns. Given widths make the PDF wrap each cell within
 #: its column (a plain Markdown table is typeset at its widest cell, which ran the last two
 #: columns off the printed page); the HTML pages are written without them (no ``<colgroup>``):
@@ -490,6 +462,15 @@ def as_markdown(rows: list[dict]) -> str:
             parts.append(f"| `{row['key']}` | {row['value']} | {row['unit']} | {origin} | {sources} |")
         parts.append("```\n")
     return "\n".join(parts)
+
+
+def tables(rows: list[dict]):
+    """The ledger page's output: :func:`as_markdown` of ``rows``, with the rows themselves in the
+    output's metadata, from which the build writes ``numbers.json`` and ``numbers.csv``
+    (:mod:`helpers.book.ledger_files`)."""
+    from IPython.display import Markdown
+
+    return Markdown(as_markdown(rows), metadata={ROWS_KEY: rows})
 
 
 def main() -> int:
