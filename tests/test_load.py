@@ -113,3 +113,47 @@ def test_line_numbers_count_physical_lines_in_multiline_cells(data_copy):
     with pytest.raises(DataValidationError) as caught:
         load("events", data_copy, verify_hash=False)
     assert [(i.line, i.column) for i in caught.value.issues] == [(4, "date")]
+
+
+def test_a_table_loaded_again_is_an_equal_copy_of_its_own(data_copy):
+    """A page's helpers each load the tables they need: a caller that changes its frame changes
+    nobody else's."""
+    first = load("events", data_copy)
+    original = first.loc[0, "note"]
+    first.loc[0, "note"] = "changed by a caller"
+    again = load("events", data_copy)
+    assert again.loc[0, "note"] == original
+    pd.testing.assert_frame_equal(again, load("events", data_copy))
+    assert again.attrs == first.attrs and again.attrs["lines"] is not first.attrs["lines"]
+
+
+def test_loading_a_table_again_does_not_validate_the_same_bytes_again(data_copy, monkeypatch):
+    from helpers.data import load as load_module
+
+    load("events", data_copy)
+    validations = []
+    real = load_module._validate
+    monkeypatch.setattr(
+        load_module, "_validate", lambda *args, **kwargs: validations.append(1) or real(*args, **kwargs)
+    )
+    load("events", data_copy)
+    assert validations == []
+    bib = data_copy / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + "\n@misc{unused_extra, title = {Extra}}\n", encoding="utf-8")
+    load("events", data_copy, verify_hash=False)  # other bibliography keys: validated again
+    assert validations == [1]
+
+
+def test_a_table_edited_after_it_was_loaded_is_checked_again(data_copy):
+    load("events", data_copy)
+    path = data_copy / "events.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    rows[2][rows[0].index("date")] = "2024-13-17"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        load("events", data_copy, verify_hash=False)
+    assert [(i.column, i.rule) for i in caught.value.issues] == [("date", "ISO calendar date YYYY-MM-DD")]
+    with pytest.raises(DataValidationError, match="sha256 matches"):
+        load("events", data_copy)

@@ -30,6 +30,13 @@ from helpers.paths import COLUMNS_PART, data_dir, display_path, record_dependenc
 #: Tables loaded in this process, in order: a chapter lists them as its downloads.
 LOADED: list[str] = []
 
+#: Tables this process parsed and validated without a problem, by table and what validation
+#: read: the sha256 of the CSV's bytes and of the bibliography's. A page's helpers each load
+#: the tables they need, so a page loads some tables several times (Data and methods loads
+#: every table twice); a second load of the same bytes costs a hash and a copy, not a parse and
+#: a validation. Other bytes are parsed and validated anew; a table with a problem is never kept.
+_VALIDATED: dict[tuple[str, str, str], tuple[pd.DataFrame, list[int]]] = {}
+
 #: Helpers that load tables themselves, by function name, and which tables: the ledger follows
 #: a glued value through such a call to every table it read (see :func:`reads`).
 READERS: dict[str, frozenset[str]] = {}
@@ -129,22 +136,30 @@ def load(table: str, directory: Path | str | None = None, *, verify_hash: bool =
     record_dependency(directory / "references.bib")
     record_dependency(directory / "datapackage.json", part=table)
 
-    frame, lines, issues = _parse(raw, model, shown)
-    if frame is not None and frame.empty and not schemas.MAY_BE_EMPTY.get(table, False):
-        issues.append(DataIssue(shown, None, None, RULE_NOT_EMPTY))
-    if frame is not None:
-        token = schemas.BIBLIOGRAPHY_KEYS.set(bibliography.keys(directory))
-        try:
-            issues += _validate(frame, model, lines, shown, already=issues)
-        finally:
-            schemas.BIBLIOGRAPHY_KEYS.reset(token)
+    digest = hashlib.sha256(raw).hexdigest()
+    bib = directory / bibliography.BIB_NAME
+    checked_with = (table, digest, hashlib.sha256(bib.read_bytes()).hexdigest() if bib.exists() else "")
+    kept = _VALIDATED.get(checked_with)
+    if kept is not None:
+        frame, lines, issues = kept[0].copy(), list(kept[1]), []
+    else:
+        frame, lines, issues = _parse(raw, model, shown)
+        if frame is not None and frame.empty and not schemas.MAY_BE_EMPTY.get(table, False):
+            issues.append(DataIssue(shown, None, None, RULE_NOT_EMPTY))
+        if frame is not None:
+            token = schemas.BIBLIOGRAPHY_KEYS.set(bibliography.keys(directory))
+            try:
+                issues += _validate(frame, model, lines, shown, already=issues)
+            finally:
+                schemas.BIBLIOGRAPHY_KEYS.reset(token)
+        if not issues:
+            _VALIDATED[checked_with] = (frame.copy(), list(lines))
 
     hint = None
     if verify_hash:
         expected = datapackage.recorded_hash(table, directory)
-        actual = hashlib.sha256(raw).hexdigest()
-        if expected != actual:
-            issues.append(DataIssue(shown, None, None, RULE_HASH, f"sha256:{actual}"))
+        if expected != digest:
+            issues.append(DataIssue(shown, None, None, RULE_HASH, f"sha256:{digest}"))
             hint = HASH_HINT
     if issues:
         issues.sort(key=lambda i: (i.line is None, i.line or 0))
