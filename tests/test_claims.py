@@ -374,3 +374,16 @@ def test_a_stated_figure_means_a_range_by_its_qualifier():
     assert stated(593, "nearly") == (592.5, 593.5)
     assert stated(1000, "more than") == (1000, float("inf"))
     assert stated(465, "unqualified") == (465, 465)
+
+
+def test_the_checks_depend_on_the_places_names_alone(tmp_path, monkeypatch):
+    """The checks read a place's name and nothing else of places.csv: editing a place's role or
+    note re-executes the page that shows them, not every page that audits claims."""
+    from helpers.paths import data_dir
+
+    log = tmp_path / "deps.txt"
+    monkeypatch.setenv("BOOK_DEPS_FILE", str(log))
+    context = claims.default_context()
+    read = [line for line in log.read_text(encoding="utf-8").splitlines() if "places.csv" in line]
+    assert read == [f"{(data_dir() / 'places.csv').resolve()}#columns=place_id,name"]
+    assert context.place_names == load("places").set_index("place_id")["name"].to_dict()

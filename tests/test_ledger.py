@@ -118,6 +118,20 @@ def test_a_helper_that_loads_a_table_it_did_not_declare_is_stopped():
     assert len(namespace["declared"]()) > 0
 
 
+def test_a_helper_that_reads_columns_of_a_table_it_did_not_declare_is_stopped():
+    from helpers.data.load import UndeclaredRead, load_columns, reads
+
+    namespace = {"__name__": "helpers.analysis.example", "load_columns": load_columns, "reads": reads}
+    exec(
+        "def undeclared():\n    return load_columns('places', ('place_id', 'name'))\n\n"
+        "@reads('places')\ndef declared():\n    return load_columns('places', ('place_id', 'name'))\n",
+        namespace,
+    )
+    with pytest.raises(UndeclaredRead, match=r"helpers\.analysis\.example\.undeclared loads 'places'"):
+        namespace["undeclared"]()
+    assert list(namespace["declared"]().columns) == ["place_id", "name"]
+
+
 def test_a_glue_call_without_a_value_is_an_error(tmp_path: Path):
     nb = notebook_with(['glue_text("x", "1")'], "{eval}`glued.x`", {})
     path = tmp_path / "page.ipynb"

@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from helpers.analysis import kursk
-from helpers.data.load import load, reads
+from helpers.data.load import load, load_columns, reads
 from helpers.data.schemas import FIGURE_TABLES
 from helpers.data.sourced import Figure, figure
 from helpers.present.prose_checks import prose_holds
@@ -163,7 +163,7 @@ def default_context() -> Context:
         load("mz_period_counts"),
         load("events"),
         load("place_status"),
-        load("places").set_index("place_id")["name"].to_dict(),
+        load_columns("places", ("place_id", "name")).set_index("place_id")["name"].to_dict(),
         load("gains_by_oblast"),
     )
 

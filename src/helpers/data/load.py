@@ -176,10 +176,13 @@ def load_columns(table: str, columns: tuple[str, ...], directory: Path | str | N
     """Some columns of the validated table ``data/<table>.csv``, for a reader that uses no others.
 
     The whole table is validated, as :func:`load` does, but the running notebook depends on
-    those columns alone (``data/<table>.csv#columns=a,b``): the ledger page reads only the source
-    keys of the tables behind its numbers, so an edit to a note in one of them does not
-    re-execute it. Sound because a book build validates every table before any page executes.
+    those columns alone (``data/<table>.csv#columns=a,b``), and the frame holds no others: the
+    ledger page reads only the source keys of the tables behind its numbers, the claims' checks
+    only the places' names, so an edit to a note or a place's role does not re-execute them.
+    Sound because a book build validates every table before any page executes. A helper of an
+    analysis or presentation stage declares the table with :func:`reads`, as for :func:`load`.
     """
+    _check_declared(table)
     with recording_suspended():
         frame = load(table, directory)
     record_dependency(_folder(directory) / f"{table}.csv", part=COLUMNS_PART + ",".join(columns))
