@@ -157,3 +157,16 @@ def test_a_table_edited_after_it_was_loaded_is_checked_again(data_copy):
     assert [(i.column, i.rule) for i in caught.value.issues] == [("date", "ISO calendar date YYYY-MM-DD")]
     with pytest.raises(DataValidationError, match="sha256 matches"):
         load("events", data_copy)
+
+
+def test_a_table_loaded_again_under_another_model_is_validated_again(data_copy, monkeypatch):
+    from helpers.data.pandera_import import pa
+
+    load("territory", data_copy)
+
+    class Stricter(schemas.model_for("territory")):
+        value: float = pa.Field(le=10)
+
+    monkeypatch.setattr(schemas, "model_for", lambda table: Stricter)
+    with pytest.raises(DataValidationError, match="<= 10"):
+        load("territory", data_copy)

@@ -30,12 +30,12 @@ from helpers.paths import COLUMNS_PART, data_dir, display_path, record_dependenc
 #: Tables loaded in this process, in order: a chapter lists them as its downloads.
 LOADED: list[str] = []
 
-#: Tables this process parsed and validated without a problem, by table and what validation
-#: read: the sha256 of the CSV's bytes and of the bibliography's. A page's helpers each load
+#: Tables this process parsed and validated without a problem, by table, model and what
+#: validation read: the sha256 of the CSV's bytes and of the bibliography's. A page's helpers each load
 #: the tables they need, so a page loads some tables several times (Data and methods loads
 #: every table twice); a second load of the same bytes costs a hash and a copy, not a parse and
 #: a validation. Other bytes are parsed and validated anew; a table with a problem is never kept.
-_VALIDATED: dict[tuple[str, str, str], tuple[pd.DataFrame, list[int]]] = {}
+_VALIDATED: dict[tuple[str, type, str, str], tuple[pd.DataFrame, list[int]]] = {}
 
 #: Helpers that load tables themselves, by function name, and which tables: the ledger follows
 #: a glued value through such a call to every table it read (see :func:`reads`).
@@ -138,7 +138,7 @@ def load(table: str, directory: Path | str | None = None, *, verify_hash: bool =
 
     digest = hashlib.sha256(raw).hexdigest()
     bib = directory / bibliography.BIB_NAME
-    checked_with = (table, digest, hashlib.sha256(bib.read_bytes()).hexdigest() if bib.exists() else "")
+    checked_with = (table, model, digest, hashlib.sha256(bib.read_bytes()).hexdigest() if bib.exists() else "")
     kept = _VALIDATED.get(checked_with)
     if kept is not None:
         frame, lines, issues = kept[0].copy(), list(kept[1]), []
