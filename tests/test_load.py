@@ -8,6 +8,7 @@ import io
 import pandas as pd
 import pytest
 
+from corruptions import set_cell
 from helpers.data import bibliography, schemas
 from helpers.data.errors import DataIssue, DataValidationError
 from helpers.data.load import load
@@ -146,12 +147,7 @@ def test_loading_a_table_again_does_not_validate_the_same_bytes_again(data_copy,
 
 def test_a_table_edited_after_it_was_loaded_is_checked_again(data_copy):
     load("events", data_copy)
-    path = data_copy / "events.csv"
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
-    rows[2][rows[0].index("date")] = "2024-13-17"
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
+    set_cell("events", 3, "date", "2024-13-17")(data_copy)
     with pytest.raises(DataValidationError) as caught:
         load("events", data_copy, verify_hash=False)
     assert [(i.column, i.rule) for i in caught.value.issues] == [("date", "ISO calendar date YYYY-MM-DD")]

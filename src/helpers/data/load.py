@@ -31,10 +31,11 @@ from helpers.paths import COLUMNS_PART, data_dir, display_path, record_dependenc
 LOADED: list[str] = []
 
 #: Tables this process parsed and validated without a problem, by table, model and what
-#: validation read: the sha256 of the CSV's bytes and of the bibliography's. A page's helpers each load
-#: the tables they need, so a page loads some tables several times (Data and methods loads
-#: every table twice); a second load of the same bytes costs a hash and a copy, not a parse and
-#: a validation. Other bytes are parsed and validated anew; a table with a problem is never kept.
+#: validation read: the sha256 of the CSV's bytes and of the bibliography's. A page's helpers
+#: each load the tables they need, so a page loads some tables several times (Data and methods
+#: loads every table twice); a second load of the same bytes costs a hash and a copy, not a
+#: parse and a validation. Other bytes are parsed and validated anew; a table with a problem is
+#: never kept.
 _VALIDATED: dict[tuple[str, type, str, str], tuple[pd.DataFrame, list[int]]] = {}
 
 #: Helpers that load tables themselves, by function name, and which tables: the ledger follows
