@@ -222,6 +222,7 @@ def stuck_warm_process() -> warm_kernels.WarmProcess:
     stuck = object.__new__(warm_kernels.WarmProcess)
     stuck.folder = socket_folders.new("book-warm-")  # as a real one's
     stuck.path = stuck.folder / "warm.sock"
+    stuck.asked = False
     listen = (
         "import socket, sys, time\n"
         "s = socket.socket(socket.AF_UNIX)\n"
@@ -314,3 +315,48 @@ def test_a_stop_does_not_wait_for_a_warm_process_that_hangs(tmp_path: Path, monk
         stuck.process.kill()
         stuck.stop()
     assert stopped_after < warm_kernels.FORK_TIMEOUT / 4
+
+
+def test_a_warm_process_started_ahead_forks_even_one_page_and_goes_when_nothing_executes(tmp_path: Path):
+    """The build starts the warm process before it validates and stages (its imports take the
+    other core meanwhile), so one page alone is forked from it; a build that then finds nothing
+    to execute ends it at once, rather than leave it importing beside the Sphinx runs."""
+    from helpers.toc import Page
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(REPORT)]
+    page = Page(docname="page", path=tmp_path / "page.ipynb")
+    cache = execute.Cache(tmp_path / "cache")
+    package = Path(execute.__file__).resolve().parents[1]
+    inputs = execute.Inputs(data_snapshot=tmp_path, executed=tmp_path / "executed", package=package, facts={})
+    env = dict(os.environ)
+
+    def build(work: str) -> tuple[dict[str, bytes], warm_kernels.WarmProcess]:
+        job = execute.Job(page, tmp_path / "page.ipynb", nbformat.from_dict(notebook), source="page")
+        ahead = warm_kernels.start_ahead(env, tmp_path)
+        try:
+            return execute.execute([job], cache, inputs, "e", env, tmp_path / work, 60, 1, started_ahead=ahead), ahead
+        finally:
+            ahead.stop()
+
+    executed, ahead = build("first")
+    report = json.loads(nbformat.reads(executed["page"], as_version=4).cells[0].outputs[0]["text"])
+    assert report["pandas_loaded"]  # forked from the warm process, which had imported pandas
+    assert report["cwd"] == str(tmp_path) and report["pid"] != ahead.process.pid
+
+    started = time.monotonic()
+    executed, ahead = build("second")  # the page's execution is reused: no kernel at all
+    assert ahead.process.poll() == -signal.SIGKILL  # ended at once, not after its imports
+    assert time.monotonic() - started < 1.0
+    assert json.loads(nbformat.reads(executed["page"], as_version=4).cells[0].outputs[0]["text"]) == report
+
+
+def test_a_warm_process_never_asked_for_a_kernel_stops_without_waiting_for_its_imports():
+    # a build whose ledger page, counted as executing, turned out to hold its trace waited
+    # a second here: the warm process reads its standard input only after its imports
+    warm = warm_kernels.WarmProcess(dict(os.environ))
+    time.sleep(0.1)  # importing now
+    started = time.monotonic()
+    warm.stop()
+    assert time.monotonic() - started < 0.5
+    assert warm.process.returncode == -signal.SIGKILL and not warm.folder.exists()

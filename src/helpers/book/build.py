@@ -8,7 +8,10 @@
 2. Validate the data (the file/line/column/rule message stops the build here).
 3. Snapshot the data and stage the book in a fresh folder under ``_build/tmp/``.
 4. Execute the notebooks (``helpers.book.execute``): in parallel, reusing an earlier execution only
-   when its trace of content hashes still holds; the ledger page last.
+   when its trace of content hashes still holds; the ledger page last. Their kernels are forked
+   from a warm process started before step 2 (``helpers.book.warm_kernels``), which imports the
+   libraries on the second core while this process validates and stages; if no page executes,
+   it is ended then.
 5. Run Sphinx (``jupyter-book build`` with the Makefile's strict flags, execution off) for HTML
    and LaTeX side by side, each in a fresh output folder, then compile the LaTeX
    (``helpers.book.outputs``), so no saved state or half-written LaTeX file from an earlier run
@@ -44,7 +47,7 @@ from pathlib import Path
 import yaml
 
 from helpers import toc
-from helpers.book import console, execute, ledger_files, outputs, provenance, publish
+from helpers.book import console, execute, ledger_files, outputs, provenance, publish, warm_kernels
 from helpers.paths import PROJECT_ROOT, data_dir
 
 PACKAGE = Path(__file__).resolve().parents[1]  # the helpers package
@@ -266,29 +269,12 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
     live = publish.manifest(base)
     if not fresh and live and live.get("key") == key:
         return f"nothing changed since release {live['release']}: the published book is current"
-    # Imported only when there is something to build: nbformat (through jsonschema's format
-    # checkers) and pandas (for the GeoJSON export) take about 3.5 s to import, several times
-    # what a build that finds nothing changed needs in all.
-    import nbformat
-
-    from helpers.book import geojson
-
-    clock = _Stages()
-    if fresh:
-        (build_dir / "cache" / "validated").unlink(missing_ok=True)
-    _validate(build_dir / "cache", inputs_at_start)
-    clock.mark("validate")
     tmp_root = build_dir / "tmp"
     shutil.rmtree(tmp_root, ignore_errors=True)  # left by a failed or killed build (we hold the lock)
     publish.remove_partials(base)
-    cache = execute.Cache(build_dir / "cache")
-    if fresh:
-        shutil.rmtree(cache.root, ignore_errors=True)
-        cache = execute.Cache(build_dir / "cache")
     work = tmp_root / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
-    source = stage(root, data, work / "src")
-    snapshot = source / "data"
-
+    work.mkdir(parents=True)
+    snapshot = work / "src" / "data"  # staged after validation
     env = {
         **os.environ,
         "BOOK_ROOT": str(root),
@@ -298,134 +284,171 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
         "BOOK_EXECUTED_DIR": str(work / "executed"),
         "PYTHONHASHSEED": "0",
     }
-    os.environ.update({k: env[k] for k in ("BOOK_ROOT", "BOOK_DATA_DIR", "BOOK_COMMIT", "BOOK_BUILD_DATE")})
-    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")).get("execute", {})
-    timeout = int(config.get("timeout", 300))
-    environment = execute.sha256_bytes(
-        json.dumps(
-            [
-                platform.python_version(),
-                inputs_at_start["project/requirements.lock"],
-                inputs_at_start["project/pyproject.toml"],
-                timeout,
-            ],
-            sort_keys=True,
-        ).encode("utf-8")
-    )
-    code = {path.relative_to(PACKAGE).as_posix(): execute.sha256_file(path) for path in _files(PACKAGE)}
-    inputs = execute.Inputs(
-        data_snapshot=snapshot, executed=work / "executed", package=PACKAGE, facts=book_facts, code=code, root=root
-    )
-    jobs = []
-    for page in toc.pages(root):
-        if not page.is_notebook:
-            target = source / page.path.relative_to(root)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(page.path, target)
-            continue
-        notebook = nbformat.read(page.path, as_version=4)
-        for cell in notebook.cells:
-            if cell.cell_type == "code":
-                cell.outputs, cell.execution_count = [], None
-        jobs.append(execute.Job(page, source / page.path.relative_to(root), notebook, execute.source_digest(notebook)))
-    reused = None if fresh else _reusable_release(build_dir, base, content_key)
-    stored_latex = reused / "latex" if reused is not None and (reused / "latex" / "book.tex").is_file() else None
-    if reused is not None:
-        console.say(f"[html] built from exactly these inputs already ({reused.name}): reusing it")
-    if stored_latex is not None and "pdf" in formats:
-        console.say(f"[pdf] LaTeX sources written from exactly these inputs already ({reused.name}): compiling them")
-    runs: list[outputs.Run] = []
-    extras: list[outputs.Run] = []
-
-    def start_sphinx() -> None:
-        """Start the formats' runs, gated: Sphinx imports what it needs on the cores the last
-        executions leave idle, and reads nothing before ``go`` (the executed pages staged)."""
-        if runs or extras:
-            return
-        if reused is None:
-            runs.append(outputs.html(source, work / "out-html", flags, env, gated=True))
-        if "pdf" in formats:
-            gated = stored_latex is None
-            runs.append(outputs.pdf(source, work / "out-pdf", flags, env, sources=stored_latex, gated=gated))
-        # A preview leaves the second core idle while Sphinx writes HTML: it writes the PDF's LaTeX
-        # sources meanwhile, kept with the preview, so that `make book` only has to compile them.
-        # Not part of the preview's result: if they fail, `make book` will build them and say why.
-        if formats == ["html"] and workers > 1 and reused is None:
-            extras.append(outputs.latex(source, work / "out-latex", flags, env, gated=True))
-
-    clock.mark("stage")
-    started = time.monotonic()
+    # The kernels' warm process imports on the second core while this one validates and stages;
+    # the execution uses it if any page executes and ends it otherwise (helpers.book.warm_kernels).
+    warm = warm_kernels.start_ahead(env, work)
     try:
-        try:
-            executed = execute.execute(
-                jobs, cache, inputs, environment, env, work, timeout, workers, when_cores_free=start_sphinx
-            )
-        except execute.ExecutionFailed as error:
-            raise BuildFailed(f"a notebook failed:\n{error}") from None
-        for job in jobs:
-            job.stage_path.parent.mkdir(parents=True, exist_ok=True)
-            job.stage_path.write_bytes(executed[job.page.docname])
-        console.say(f"[execute] done in {time.monotonic() - started:.1f} s")
-        numbers = _ledger_files(jobs, executed) if reused is None else {}
-        clock.mark("execute")
-        start_sphinx()  # a no-op: the execution started them once every notebook had a core
-        for run in [*runs, *extras]:
-            run.go()
-        codes = {run.fmt: run.wait() for run in runs}
-        latex_code = extras[0].wait() if extras else None
-    finally:
-        for run in [*runs, *extras]:
-            run.stop()
-    extra = extras[0] if extras else None
-    html_run = next((run for run in runs if run.fmt == "html"), None)
-    if html_run is not None and html_run.finished_at is not None:
-        clock.mark("sphinx_html", at=html_run.finished_at)
-    clock.mark("other_formats")
-    failed = [run for run in runs if codes[run.fmt] != 0 or not run.result.exists()]
-    if failed:
-        details = "\n".join(f"  [{run.fmt}] {line}" for run in failed for line in run.warnings())
-        raise BuildFailed(
-            f"the {' and '.join(r.fmt.upper() for r in failed)} build failed (a warning is a failure):\n{details}"
-        )
-    latex = None
-    if extra is not None:
-        if latex_code == 0 and (extra.result / "book.tex").is_file():
-            latex = extra.result
-        else:
-            console.say(
-                "[latex] the PDF's LaTeX sources did not build cleanly (not needed for this preview; "
-                "`make book` will build them again and stop on what failed)"
-            )
-    if reused is not None:
-        html = work / "html-reused"
-        shutil.copytree(reused / "html", html, symlinks=True)
-    else:
-        html = next(run.result for run in runs if run.fmt == "html")
-        for name, text in numbers.items():
-            (html / name).write_text(text, encoding="utf-8")
-    pdf = next((run.result for run in runs if run.fmt == "pdf"), None)
-    if pdf is not None:
-        _link_pdf(html, pdf)
+        # Imported only when there is something to build: nbformat (through jsonschema's format
+        # checkers) and pandas (for the GeoJSON export) take about 3.5 s to import, several times
+        # what a build that finds nothing changed needs in all.
+        import nbformat
 
-    if fingerprint(root, data, facts(root), settings) != inputs_at_start:
-        raise BuildFailed("the book's files changed while it was being built; run the build again")
-    record = {
-        "key": key,
-        "content_key": content_key,
-        "commit": book_facts["commit"],
-        "build_date": book_facts["build_date"],
-        "pages": [page.docname for page in toc.pages(root)],
-    }
-    geojson.write(snapshot)  # the maps' polygons for GIS tools, from the table this build validated
-    release = publish.publish(html, pdf, base, data=snapshot, record=record, latex=latex)
-    cache.prune({trace.result for job in jobs if (trace := cache.trace(job.page.docname))})
-    shutil.rmtree(work, ignore_errors=True)
-    clock.mark("publish")
-    console.say(clock.line())
-    where = "published" if base == build_dir else "built a preview (not published: `make book` publishes)"
-    return f"{where} release {release.name}: {base / 'html' / 'index.html'}" + (
-        f" and {base / 'pdf' / 'book.pdf'}" if pdf else ""
-    )
+        from helpers.book import geojson
+
+        clock = _Stages()
+        if fresh:
+            (build_dir / "cache" / "validated").unlink(missing_ok=True)
+        _validate(build_dir / "cache", inputs_at_start)
+        clock.mark("validate")
+        cache = execute.Cache(build_dir / "cache")
+        if fresh:
+            shutil.rmtree(cache.root, ignore_errors=True)
+            cache = execute.Cache(build_dir / "cache")
+        source = stage(root, data, work / "src")
+        os.environ.update({k: env[k] for k in ("BOOK_ROOT", "BOOK_DATA_DIR", "BOOK_COMMIT", "BOOK_BUILD_DATE")})
+        config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")).get("execute", {})
+        timeout = int(config.get("timeout", 300))
+        environment = execute.sha256_bytes(
+            json.dumps(
+                [
+                    platform.python_version(),
+                    inputs_at_start["project/requirements.lock"],
+                    inputs_at_start["project/pyproject.toml"],
+                    timeout,
+                ],
+                sort_keys=True,
+            ).encode("utf-8")
+        )
+        code = {path.relative_to(PACKAGE).as_posix(): execute.sha256_file(path) for path in _files(PACKAGE)}
+        inputs = execute.Inputs(
+            data_snapshot=snapshot, executed=work / "executed", package=PACKAGE, facts=book_facts, code=code, root=root
+        )
+        jobs = []
+        for page in toc.pages(root):
+            if not page.is_notebook:
+                target = source / page.path.relative_to(root)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(page.path, target)
+                continue
+            notebook = nbformat.read(page.path, as_version=4)
+            for cell in notebook.cells:
+                if cell.cell_type == "code":
+                    cell.outputs, cell.execution_count = [], None
+            jobs.append(
+                execute.Job(page, source / page.path.relative_to(root), notebook, execute.source_digest(notebook))
+            )
+        reused = None if fresh else _reusable_release(build_dir, base, content_key)
+        stored_latex = reused / "latex" if reused is not None and (reused / "latex" / "book.tex").is_file() else None
+        if reused is not None:
+            console.say(f"[html] built from exactly these inputs already ({reused.name}): reusing it")
+        if stored_latex is not None and "pdf" in formats:
+            console.say(
+                f"[pdf] LaTeX sources written from exactly these inputs already ({reused.name}): compiling them"
+            )
+        runs: list[outputs.Run] = []
+        extras: list[outputs.Run] = []
+
+        def start_sphinx() -> None:
+            """Start the formats' runs, gated: Sphinx imports what it needs on the cores the last
+            executions leave idle, and reads nothing before ``go`` (the executed pages staged)."""
+            if runs or extras:
+                return
+            if reused is None:
+                runs.append(outputs.html(source, work / "out-html", flags, env, gated=True))
+            if "pdf" in formats:
+                gated = stored_latex is None
+                runs.append(outputs.pdf(source, work / "out-pdf", flags, env, sources=stored_latex, gated=gated))
+            # A preview leaves the second core idle while Sphinx writes HTML: it writes the PDF's LaTeX
+            # sources meanwhile, kept with the preview, so that `make book` only has to compile them.
+            # Not part of the preview's result: if they fail, `make book` will build them and say why.
+            if formats == ["html"] and workers > 1 and reused is None:
+                extras.append(outputs.latex(source, work / "out-latex", flags, env, gated=True))
+
+        clock.mark("stage")
+        started = time.monotonic()
+        try:
+            try:
+                executed = execute.execute(
+                    jobs,
+                    cache,
+                    inputs,
+                    environment,
+                    env,
+                    work,
+                    timeout,
+                    workers,
+                    when_cores_free=start_sphinx,
+                    started_ahead=warm,
+                )
+            except execute.ExecutionFailed as error:
+                raise BuildFailed(f"a notebook failed:\n{error}") from None
+            for job in jobs:
+                job.stage_path.parent.mkdir(parents=True, exist_ok=True)
+                job.stage_path.write_bytes(executed[job.page.docname])
+            console.say(f"[execute] done in {time.monotonic() - started:.1f} s")
+            numbers = _ledger_files(jobs, executed) if reused is None else {}
+            clock.mark("execute")
+            start_sphinx()  # a no-op: the execution started them once every notebook had a core
+            for run in [*runs, *extras]:
+                run.go()
+            codes = {run.fmt: run.wait() for run in runs}
+            latex_code = extras[0].wait() if extras else None
+        finally:
+            for run in [*runs, *extras]:
+                run.stop()
+        extra = extras[0] if extras else None
+        html_run = next((run for run in runs if run.fmt == "html"), None)
+        if html_run is not None and html_run.finished_at is not None:
+            clock.mark("sphinx_html", at=html_run.finished_at)
+        clock.mark("other_formats")
+        failed = [run for run in runs if codes[run.fmt] != 0 or not run.result.exists()]
+        if failed:
+            details = "\n".join(f"  [{run.fmt}] {line}" for run in failed for line in run.warnings())
+            raise BuildFailed(
+                f"the {' and '.join(r.fmt.upper() for r in failed)} build failed (a warning is a failure):\n{details}"
+            )
+        latex = None
+        if extra is not None:
+            if latex_code == 0 and (extra.result / "book.tex").is_file():
+                latex = extra.result
+            else:
+                console.say(
+                    "[latex] the PDF's LaTeX sources did not build cleanly (not needed for this preview; "
+                    "`make book` will build them again and stop on what failed)"
+                )
+        if reused is not None:
+            html = work / "html-reused"
+            shutil.copytree(reused / "html", html, symlinks=True)
+        else:
+            html = next(run.result for run in runs if run.fmt == "html")
+            for name, text in numbers.items():
+                (html / name).write_text(text, encoding="utf-8")
+        pdf = next((run.result for run in runs if run.fmt == "pdf"), None)
+        if pdf is not None:
+            _link_pdf(html, pdf)
+
+        if fingerprint(root, data, facts(root), settings) != inputs_at_start:
+            raise BuildFailed("the book's files changed while it was being built; run the build again")
+        record = {
+            "key": key,
+            "content_key": content_key,
+            "commit": book_facts["commit"],
+            "build_date": book_facts["build_date"],
+            "pages": [page.docname for page in toc.pages(root)],
+        }
+        geojson.write(snapshot)  # the maps' polygons for GIS tools, from the table this build validated
+        release = publish.publish(html, pdf, base, data=snapshot, record=record, latex=latex)
+        cache.prune({trace.result for job in jobs if (trace := cache.trace(job.page.docname))})
+        shutil.rmtree(work, ignore_errors=True)
+        clock.mark("publish")
+        console.say(clock.line())
+        where = "published" if base == build_dir else "built a preview (not published: `make book` publishes)"
+        return f"{where} release {release.name}: {base / 'html' / 'index.html'}" + (
+            f" and {base / 'pdf' / 'book.pdf'}" if pdf else ""
+        )
+    finally:
+        if warm is not None:
+            warm.stop()  # stopped already, unless the build stopped before executing any page
 
 
 def _release_base(root: Path, formats: list[str]) -> Path:

@@ -396,18 +396,24 @@ def _holding_trace(job: Job, cache: Cache, inputs: Inputs, environment: str) -> 
     return trace if trace is not None and trace.holds(job.source, environment, inputs) else None
 
 
-def _worth_a_warm_process(jobs: list[Job], cache: Cache, inputs: Inputs, environment: str) -> bool:
-    """Whether the pages that will execute are enough to fork their kernels from a warm process
-    (:func:`helpers.book.warm_kernels.worth_forking`). A page executed last (the ledger) counts
-    unless nothing else executes and its own trace holds."""
-    from helpers.book import warm_kernels
+def _pages_to_execute(jobs: list[Job], cache: Cache, inputs: Inputs, environment: str) -> int:
+    """How many pages will execute: those whose trace does not hold, and a page executed last
+    (the ledger) unless nothing else executes and its own trace holds."""
 
     def holds(job: Job) -> bool:
         return _holding_trace(job, cache, inputs, environment) is not None
 
     first = sum(1 for job in jobs if not executes_last(job.notebook) and not holds(job))
     last = sum(1 for job in jobs if executes_last(job.notebook) and (first or not holds(job)))
-    return warm_kernels.worth_forking(first + last)
+    return first + last
+
+
+def _worth_a_warm_process(jobs: list[Job], cache: Cache, inputs: Inputs, environment: str) -> bool:
+    """Whether the pages that will execute are enough to fork their kernels from a warm process
+    started now (:func:`helpers.book.warm_kernels.worth_forking`)."""
+    from helpers.book import warm_kernels
+
+    return warm_kernels.worth_forking(_pages_to_execute(jobs, cache, inputs, environment))
 
 
 def execute(
@@ -421,6 +427,7 @@ def execute(
     workers: int,
     log=None,
     when_cores_free=None,
+    started_ahead=None,
 ) -> dict[str, bytes]:
     """Execute (or take from the cache) every job's notebook; return executed notebooks by page.
 
@@ -428,7 +435,10 @@ def execute(
     others have finished. Raises :class:`ExecutionFailed` naming every failed notebook.
     ``when_cores_free`` is called once, as soon as every independent notebook has taken a core
     (to execute, or found reusable): from then on fewer kernels than cores run, and the build
-    starts Sphinx on what they leave idle.
+    starts Sphinx on what they leave idle. ``started_ahead``: a warm process the build started
+    before it knew what would execute (:func:`helpers.book.warm_kernels.start_ahead`): every
+    kernel is forked from it, or, if no page executes, it is ended at once. Without one, a warm
+    process is started here if enough pages execute. Either is stopped once the pages are done.
     """
     log = log or console.say
     results: dict[str, bytes] = {}
@@ -503,7 +513,13 @@ def execute(
         await asyncio.gather(*(one(job, gate) for job in last))
 
     try:
-        if _worth_a_warm_process(jobs, cache, inputs, environment):
+        if started_ahead is not None:
+            if _pages_to_execute(jobs, cache, inputs, environment):
+                log("[execute] kernels are forked from a warm process (started ahead: the libraries imported once)")
+                warm = started_ahead
+            else:
+                started_ahead.stop()  # not left importing beside the Sphinx runs
+        elif _worth_a_warm_process(jobs, cache, inputs, environment):
             from helpers.book.warm_kernels import WarmProcess
 
             log("[execute] kernels are forked from a warm process (the libraries imported once)")

@@ -61,11 +61,28 @@ WARM_FROM = 3
 
 
 def worth_forking(pages: int) -> bool:
-    """Whether ``pages`` pages about to execute should have their kernels forked: at least
-    :data:`WARM_FROM` of them, and on Linux only (forking a process that has loaded numpy is not
-    safe on macOS, and the warm process relies on Linux to end with the build,
-    ``PR_SET_PDEATHSIG``). Otherwise kernels start the usual way."""
-    return pages >= WARM_FROM and sys.platform.startswith("linux")
+    """Whether ``pages`` pages about to execute should have their kernels forked from a warm
+    process started now: at least :data:`WARM_FROM` of them, and on Linux only (:func:`can_fork`).
+    Otherwise kernels start the usual way."""
+    return pages >= WARM_FROM and can_fork()
+
+
+def can_fork() -> bool:
+    """Linux only: forking a process that has loaded numpy is not safe on macOS, and the warm
+    process relies on Linux to end with the build (``PR_SET_PDEATHSIG``)."""
+    return sys.platform.startswith("linux")
+
+
+def start_ahead(env: dict[str, str], cwd: Path) -> WarmProcess | None:
+    """A warm process started before the build knows which pages will execute (``None`` where
+    kernels cannot be forked).
+
+    The build starts it first thing, so that its imports take the second core while the build
+    validates the data and stages the book: by the time a page executes they are paid or nearly,
+    and even one page is forked from it (a kernel started the usual way pays them itself, after
+    the staging). A build that finds nothing to execute ends it at once (:meth:`WarmProcess.stop`).
+    """
+    return WarmProcess(env, cwd=cwd) if can_fork() else None
 
 
 #: Seconds a request for a kernel may wait for the warm process (its imports take about one).
@@ -290,6 +307,7 @@ class WarmProcess:
     def __init__(self, env: dict[str, str], cwd: Path | None = None) -> None:
         # a short folder (a socket's path may not be longer than 107 bytes), removed by the
         # next warm process if this build is killed before it can
+        self.asked = False  # whether a kernel was asked of it
         self.folder = socket_folders.new("book-warm-")
         self.path = self.folder / "warm.sock"
         # its output, and its kernels', goes where a kernel's output goes: the build's
@@ -314,6 +332,7 @@ class WarmProcess:
 
     def fork(self, cwd: str, env: dict[str, str], args: list[str]) -> ForkedKernel:
         """A new kernel (blocking: call it off the event loop)."""
+        self.asked = True  # from now on a stop waits for the fork, to shut its kernel down
         connection = self._connect()
         connection.settimeout(FORK_TIMEOUT)  # its imports hung: the kernel starts the usual way
         try:
@@ -333,6 +352,13 @@ class WarmProcess:
         return kernel
 
     def stop(self) -> None:
+        """End the warm process, and with it any kernel still running. One never asked for a
+        kernel is killed at once: it reads its standard input only once its imports are done,
+        and a build that executed nothing (or whose ledger page's execution turned out to hold)
+        should not wait for them."""
+        if not self.asked:
+            with contextlib.suppress(OSError):
+                self.process.kill()
         with contextlib.suppress(OSError, ValueError):
             self.process.stdin.close()
         try:
