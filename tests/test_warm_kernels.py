@@ -344,19 +344,16 @@ def test_a_warm_process_started_ahead_forks_even_one_page_and_goes_when_nothing_
     assert report["pandas_loaded"]  # forked from the warm process, which had imported pandas
     assert report["cwd"] == str(tmp_path) and report["pid"] != ahead.process.pid
 
-    started = time.monotonic()
     executed, ahead = build("second")  # the page's execution is reused: no kernel at all
-    assert ahead.process.poll() == -signal.SIGKILL  # ended at once, not after its imports
-    assert time.monotonic() - started < 1.0
+    assert ahead.process.poll() == -signal.SIGKILL  # killed at once, not left to end after its imports
     assert json.loads(nbformat.reads(executed["page"], as_version=4).cells[0].outputs[0]["text"]) == report
 
 
 def test_a_warm_process_never_asked_for_a_kernel_stops_without_waiting_for_its_imports():
     # a build whose ledger page, counted as executing, turned out to hold its trace waited
     # a second here: the warm process reads its standard input only after its imports
+    # (ended by its closed standard input, once its imports are done, it would exit with 0)
     warm = warm_kernels.WarmProcess(dict(os.environ))
     time.sleep(0.1)  # importing now
-    started = time.monotonic()
     warm.stop()
-    assert time.monotonic() - started < 0.5
     assert warm.process.returncode == -signal.SIGKILL and not warm.folder.exists()
