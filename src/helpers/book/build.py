@@ -47,7 +47,7 @@ from pathlib import Path
 import yaml
 
 from helpers import toc
-from helpers.book import console, execute, ledger_files, outputs, provenance, publish, warm_kernels
+from helpers.book import console, execute, geojson, ledger_files, outputs, provenance, publish, warm_kernels
 from helpers.paths import PROJECT_ROOT, data_dir
 
 PACKAGE = Path(__file__).resolve().parents[1]  # the helpers package
@@ -289,11 +289,8 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
     warm = warm_kernels.start_ahead(env, work)
     try:
         # Imported only when there is something to build: nbformat (through jsonschema's format
-        # checkers) and pandas (for the GeoJSON export) take about 3.5 s to import, several times
-        # what a build that finds nothing changed needs in all.
+        # checkers) takes longer to import than a build that finds nothing changed needs in all.
         import nbformat
-
-        from helpers.book import geojson
 
         clock = _Stages()
         if fresh:
