@@ -515,7 +515,8 @@ def execute(
     try:
         if started_ahead is not None:
             if _pages_to_execute(jobs, cache, inputs, environment):
-                log("[execute] kernels are forked from a warm process (started ahead: the libraries imported once)")
+                # (the ledger page counts until it is known whether its trace holds: perhaps none)
+                log("[execute] the pages that execute have their kernels forked from the warm process started ahead")
                 warm = started_ahead
             else:
                 started_ahead.stop()  # not left importing beside the Sphinx runs
