@@ -54,9 +54,10 @@ PRELOADED = (
 _PR_SET_PDEATHSIG = 1
 
 
-#: Pages to execute from which their kernels are forked: the warm process's imports cost about
-#: as much as two kernels' imports, and each forked kernel saves about 0.6 s, so fewer pages are
-#: executed as fast in kernels started the usual way.
+#: Pages to execute from which a warm process started once they are known (``make notebooks``)
+#: forks their kernels: its imports cost about as much as two kernels' imports, and each forked
+#: kernel saves about 0.6 s, so fewer pages are executed as fast in kernels started the usual way.
+#: The build starts its warm process ahead instead (:func:`start_ahead`), for any number of pages.
 WARM_FROM = 3
 
 
