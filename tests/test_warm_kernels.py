@@ -191,7 +191,8 @@ def test_a_warm_process_that_died_falls_back_to_a_usual_kernel(tmp_path: Path):
     assert report["cwd"] == str(tmp_path) and not report["pandas_loaded"]
 
 
-def test_a_warm_process_is_started_only_for_enough_pages(tmp_path: Path, monkeypatch):
+def test_the_pages_that_will_execute_are_counted_before_any_executes(tmp_path: Path, monkeypatch):
+    # the build's warm process, started ahead, is used when this count is not zero
     from helpers.toc import Page
 
     cache = execute.Cache(tmp_path / "cache")
@@ -207,14 +208,16 @@ def test_a_warm_process_is_started_only_for_enough_pages(tmp_path: Path, monkeyp
             cache.store(name, b"{}", {"source": name, "environment": "e", "inputs": {}})
 
     pages = [job("a"), job("b"), job("c"), job("ledger", last=True)]
-    assert execute._worth_a_warm_process(pages, cache, inputs, "e")  # a clean build: four pages
+    assert execute._pages_to_execute(pages, cache, inputs, "e") == 4  # a clean build: four pages
     executed_before("a", "b", "ledger")
-    assert not execute._worth_a_warm_process(pages, cache, inputs, "e")  # c, then the ledger
+    assert execute._pages_to_execute(pages, cache, inputs, "e") == 2  # c, then the ledger
     executed_before("c")
-    assert not execute._worth_a_warm_process(pages, cache, inputs, "e")  # nothing at all
-    assert execute._worth_a_warm_process(pages, cache, inputs, "e2")  # a new environment: everything
+    assert execute._pages_to_execute(pages, cache, inputs, "e") == 0  # nothing at all
+    assert execute._pages_to_execute(pages, cache, inputs, "e2") == 4  # a new environment: everything
+    assert not warm_kernels.worth_forking(2) and warm_kernels.worth_forking(3)  # make notebooks' rule
     monkeypatch.setattr(sys, "platform", "darwin")
-    assert not execute._worth_a_warm_process(pages, cache, inputs, "e2")  # Linux only
+    assert warm_kernels.start_ahead(dict(os.environ), tmp_path) is None  # Linux only
+    assert not warm_kernels.worth_forking(4)
 
 
 def stuck_warm_process() -> warm_kernels.WarmProcess:

@@ -408,14 +408,6 @@ def _pages_to_execute(jobs: list[Job], cache: Cache, inputs: Inputs, environment
     return first + last
 
 
-def _worth_a_warm_process(jobs: list[Job], cache: Cache, inputs: Inputs, environment: str) -> bool:
-    """Whether the pages that will execute are enough to fork their kernels from a warm process
-    started now (:func:`helpers.book.warm_kernels.worth_forking`)."""
-    from helpers.book import warm_kernels
-
-    return warm_kernels.worth_forking(_pages_to_execute(jobs, cache, inputs, environment))
-
-
 def execute(
     jobs: list[Job],
     cache: Cache,
@@ -437,8 +429,8 @@ def execute(
     (to execute, or found reusable): from then on fewer kernels than cores run, and the build
     starts Sphinx on what they leave idle. ``started_ahead``: a warm process the build started
     before it knew what would execute (:func:`helpers.book.warm_kernels.start_ahead`): every
-    kernel is forked from it, or, if no page executes, it is ended at once. Without one, a warm
-    process is started here if enough pages execute. Either is stopped once the pages are done.
+    kernel is forked from it, and it is stopped once the pages are done, or at once if no page
+    executes. Without one (where kernels cannot be forked), kernels start the usual way.
     """
     log = log or console.say
     results: dict[str, bytes] = {}
@@ -520,11 +512,6 @@ def execute(
                 warm = started_ahead
             else:
                 started_ahead.stop()  # not left importing beside the Sphinx runs
-        elif _worth_a_warm_process(jobs, cache, inputs, environment):
-            from helpers.book.warm_kernels import WarmProcess
-
-            log("[execute] kernels are forked from a warm process (the libraries imported once)")
-            warm = WarmProcess(env, cwd=workdir)  # it imports while the first pages take their cores
         _run_stoppably(run_all(), stopped, running)
     finally:
         if warm is not None:
