@@ -25,6 +25,7 @@ while notebooks execute cancels every execution, shuts its kernel down and ends 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import csv
 import hashlib
@@ -306,6 +307,7 @@ def ipc_client(notebook, folder: Path, timeout: int, warm=None):
     finally:
         if client is not None:
             _kill_a_kernel_left_running(client)
+            _take_back_a_spent_exit_hook(client)
         shutil.rmtree(sockets, ignore_errors=True)
 
 
@@ -322,6 +324,20 @@ def _kill_a_kernel_left_running(client) -> None:
         kernel.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             kernel.wait(timeout=10)
+
+
+def _take_back_a_spent_exit_hook(client) -> None:
+    """Unregister nbclient's exit hook for ``client`` once its clean-up has run.
+
+    nbclient registers a hook to shut its kernel down should the process exit first, and takes
+    it back at the end of its clean-up. A build stopped while a page shuts its kernel down cuts
+    that clean-up short after it dropped its kernel manager (its last step) but before it took
+    the hook back; the hook then failed as the build exited ("assert self.km is not None", a
+    traceback in a stopped build's output). A hook whose kernel manager is still there (a page
+    stopped while its kernel started) is left: it removes the kernel's connection file at exit.
+    """
+    if client.km is None:
+        atexit.unregister(client._cleanup_kernel)
 
 
 STOPPING_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -387,6 +403,21 @@ def _run_stoppably(main, stopped: list[int], running: set) -> None:
             signal.signal(signum, previous[signum])
         asyncio.set_event_loop(None)
         loop.close()
+
+
+async def _every_one(coroutines) -> None:
+    """Run ``coroutines`` side by side until every one has ended, then raise the first
+    exception one raised (or CancelledError if the wait was cancelled).
+
+    ``asyncio.gather`` ends as soon as one coroutine is cancelled or fails: a page cancelled
+    before its kernel was ready (a stopped build) ended the wait while the other pages were
+    still shutting their kernels down, and the build then cancelled those again, cutting the
+    shutdown short (nbclient left its exit hook behind, which failed as the build exited).
+    """
+    outcomes = await asyncio.gather(*coroutines, return_exceptions=True)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
 
 
 def _holding_trace(job: Job, cache: Cache, inputs: Inputs, environment: str) -> Trace | None:
@@ -499,10 +530,10 @@ def execute(
         last = [job for job in jobs if executes_last(job.notebook)]
         if not independent:
             cores_free()
-        await asyncio.gather(*(one(job, gate) for job in independent))
+        await _every_one([one(job, gate) for job in independent])
         if failures:
             return  # pages that read the others' executions cannot be right
-        await asyncio.gather(*(one(job, gate) for job in last))
+        await _every_one([one(job, gate) for job in last])
 
     try:
         if started_ahead is not None:
