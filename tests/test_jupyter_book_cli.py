@@ -4,6 +4,7 @@ as they would be from ``jupyter-book`` itself. (Its speed is measured by ``make 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from importlib.metadata import version
@@ -55,3 +56,27 @@ def test_a_gated_run_starts_on_go_and_not_otherwise():
     closed = subprocess.run([*CLI, "--wait-for-go", "--version"], input="", capture_output=True, text=True, timeout=120)
     assert closed.returncode == 3
     assert closed.stdout == ""
+
+
+def test_a_build_into_a_pipe_says_nothing_in_colour_codes_and_no_temporary_path_to_open(tmp_path):
+    # the build runs Sphinx in a temporary folder it removes after publishing: jupyter-book's
+    # "open this file in a browser" box pointed readers of the build's log at that folder; and
+    # Sphinx coloured its output for a terminal that a pipe, a log file or CI is not
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "_config.yml").write_text("title: A page\n", encoding="utf-8")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: index\n", encoding="utf-8")
+    (book / "index.md").write_text("# A page\n\nSome text.\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    result = subprocess.run([*CLI, "build", str(book)], capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "build succeeded" in result.stdout
+    assert "\x1b[" not in result.stdout + result.stderr
+    assert "You can look at your book" not in result.stdout and "file://" not in result.stdout
+    # nor the two configuration echoes of a thousand characters, nor a cache the build never uses
+    assert "MdParserConfig(" not in result.stdout and "NbParserConfig(" not in result.stdout
+    assert "jupyter-cache" not in result.stdout
+    coloured = subprocess.run(
+        [*CLI, "build", str(book)], capture_output=True, text=True, timeout=300, env={**env, "FORCE_COLOR": "1"}
+    )
+    assert coloured.returncode == 0 and "\x1b[" in coloured.stdout  # as a terminal asks, through the build

@@ -80,3 +80,39 @@ def test_a_run_writes_each_line_whole(monkeypatch):
         "[pdf] a line that ends itself\n",
         "[execute] executing chapters/how_to_cite\n",
     ]
+
+
+# What the PDF's compile says: the LaTeX error that stopped it, not xelatex's page-by-page log.
+
+#: The part of Sphinx's LaTeX Makefile the build runs (``make all-pdf``), for a one-page document.
+LATEX_MAKEFILE = "all-pdf:\n\tlatexmk -pdf -dvi- -ps- $(LATEXMKOPTS) 'book.tex'\n"
+ONE_PAGE = "\\documentclass{article}\n\\begin{document}\n%s\n\\end{document}\n"
+
+
+def compile_pdf(tmp_path: Path, body: str) -> outputs.Run:
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "Makefile").write_text(LATEX_MAKEFILE, encoding="utf-8")
+    (sources / "book.tex").write_text(ONE_PAGE % body, encoding="utf-8")
+    run = outputs.pdf(tmp_path / "src", tmp_path / "out", [], dict(os.environ), sources=sources)
+    run.wait()
+    return run
+
+
+def test_a_pdf_that_does_not_compile_says_which_latex_error_stopped_it(tmp_path: Path):
+    # the build's failure message lists run.warnings(); xelatex's own words for the error
+    # ("! Undefined control sequence.", and the line it stopped at) were not among them
+    run = compile_pdf(tmp_path, "Some text \\undefinedmacro here.")
+    assert run.wait() != 0
+    said = "\n".join(run.warnings())
+    assert "Undefined control sequence" in said, said
+    assert "\\undefinedmacro" in said, said
+
+
+def test_a_pdf_that_compiles_keeps_xelatex_s_log_to_its_log_file(tmp_path: Path):
+    # every file xelatex loads, every page it ships: about 500 lines of the book's build output
+    run = compile_pdf(tmp_path, "Some text.")
+    assert run.wait() == 0 and run.result.is_file()
+    loading = [line for line in run.lines if line.lstrip().startswith(("(/", "[1", "(./"))]
+    assert loading == [], loading[:5]
+    assert (run.result.parent / "book.log").is_file()

@@ -33,7 +33,12 @@ LATEXMKRC = "$xdvipdfmx = 'xdvipdfmx -z 6 -E -o %D %O %S';\n"
 LATEXMKRC_NAME = "book.latexmkrc"
 #: latexmk runs xelatex without writing a PDF on each pass and converts to PDF once at the end
 #: (what Sphinx's LaTeX Makefile advises "for faster builds"), then reads the book's rc file.
-LATEXMKOPTS = f"-xelatex -r {LATEXMKRC_NAME}"
+#: ``-silent``: xelatex's account of every file it loads and every page it ships (about 500 lines
+#: a build) goes to ``book.log`` alone; latexmk still says each pass it starts, and a compile that
+#: fails says the errors it stopped on (:func:`latex_errors`).
+LATEXMKOPTS = f"-xelatex -r {LATEXMKRC_NAME} -silent"
+#: How many of a failed compile's LaTeX errors the build repeats from ``book.log``.
+LATEX_ERRORS_SHOWN = 3
 
 Step = list[str] | Callable[[], None]
 
@@ -64,14 +69,23 @@ class Run:
     """
 
     def __init__(
-        self, fmt: str, steps: list[tuple[Step, Path | None]], result: Path, env: dict[str, str], gated: bool = False
+        self,
+        fmt: str,
+        steps: list[tuple[Step, Path | None]],
+        result: Path,
+        env: dict[str, str],
+        gated: bool = False,
+        explain: Callable[[], list[str]] | None = None,
     ) -> None:
         self.fmt = fmt
         self.gated = gated
         self._go = threading.Event()
         self.result = result
-        self.env = env
+        self.env = {**env, **_colours(env)}
         self.lines: list[str] = []
+        #: What ``explain`` (given) said of a failed step: the lines that say why it failed.
+        self.explained: list[str] = []
+        self._explain = explain
         self.code: int | None = None
         self.finished_at: float | None = None  # time.monotonic() when the last step ended
         self._process: subprocess.Popen | None = None
@@ -116,6 +130,10 @@ class Run:
                     self._say(line)
                 code = self._process.wait()
                 if code != 0:
+                    if self._explain is not None and not self._stopped.is_set():
+                        self.explained = self._explain()
+                        for line in self.explained:
+                            self._say(line)
                     break
         except Exception as error:  # a step that could not start or a preparation that failed
             self._say(f"ERROR: {error}")
@@ -160,7 +178,46 @@ class Run:
             processes.signal_if_running(pid, started, signal.SIGKILL)  # whatever of the step is still there
 
     def warnings(self) -> list[str]:
-        return [line.strip() for line in self.lines if "WARNING" in line or "ERROR" in line or "Error" in line][:20]
+        said = [line.strip() for line in self.lines if "WARNING" in line or "ERROR" in line or "Error" in line]
+        return [*self.explained, *(line for line in said if line not in self.explained)][:20]
+
+
+def _colours(env: dict[str, str]) -> dict[str, str]:
+    """Sphinx colours its output only for a terminal, and its output goes to the build, which
+    prints it: in colour when the build's own output is a terminal (``NO_COLOR`` says never)."""
+    if "NO_COLOR" in env or "FORCE_COLOR" in env or not sys.stdout.isatty():
+        return {}
+    return {"FORCE_COLOR": "1"}
+
+
+def latex_errors(log: Path, shown: int = LATEX_ERRORS_SHOWN) -> list[str]:
+    """The first ``shown`` errors in a LaTeX log, each on one line as TeX wrote it: the line
+    starting with ``!``, those after it down to the line of the source it stopped at
+    (``l.<n> ...``), and the rest of that source line; then where the whole log is (a failed
+    build leaves its folder until the next build). Nothing if there is no log (the compile
+    failed before xelatex ran, and what failed says so itself)."""
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    errors: list[str] = []
+    for index, line in enumerate(lines):
+        if len(errors) == shown:
+            break
+        if not line.startswith("!"):
+            continue
+        error = [line]
+        for at in range(index + 1, min(index + 8, len(lines))):
+            if lines[at].startswith("!"):
+                break
+            error.append(lines[at])
+            if lines[at].startswith("l."):
+                error += lines[at + 1 : at + 2]
+                break
+        errors.append(" ".join(part.strip() for part in error if part.strip()))
+    if not errors:
+        return []
+    return [*(f"LaTeX error: {error}" for error in errors), f"LaTeX's whole log: {log}"]
 
 
 def html(source: Path, output: Path, flags: list[str], env: dict[str, str], gated: bool = False) -> Run:
@@ -192,7 +249,18 @@ def pdf(
         def copy() -> None:
             shutil.copytree(sources, folder)
 
-        return Run("pdf", [(copy, None), *_compile_steps(folder)], folder / "book.pdf", env)
+        return Run("pdf", [(copy, None), *_compile_steps(folder)], folder / "book.pdf", env, explain=_explainer(folder))
     folder = output / "_build" / "latex"
     command = jupyter_book(source, output, flags, "--builder", "latex", gated=gated)
-    return Run("pdf", [(command, None), *_compile_steps(folder)], folder / "book.pdf", env, gated)
+    return Run("pdf", [(command, None), *_compile_steps(folder)], folder / "book.pdf", env, gated, _explainer(folder))
+
+
+def _explainer(folder: Path) -> Callable[[], list[str]]:
+    """What says why the PDF's compile failed: the errors xelatex wrote to ``book.log``, which
+    ``-silent`` keeps out of the build's output (a failed Sphinx run writes no log, and its
+    warnings say why themselves)."""
+
+    def explain() -> list[str]:
+        return latex_errors(folder / "book.log")
+
+    return explain
