@@ -299,3 +299,20 @@ def test_a_failed_build_says_why_and_what_is_still_published(book: Path):
     message = result.stderr
     assert "chapters/deaths.ipynb" in message and "ZeroDivisionError" in message
     assert re.search(r"nothing published; the published book is still release \S+", message)
+
+
+def test_a_pdf_that_does_not_compile_says_which_latex_error_stopped_it(book: Path):
+    # xelatex's errors go to book.log alone (latexmk -silent): the build repeats them, and does
+    # not call a LaTeX error a warning
+    before = release_of(book)
+    bibliography = book / "chapters" / "bibliography.md"
+    bibliography.write_text(
+        bibliography.read_text(encoding="utf-8") + "\n```{raw} latex\n\\undefinedmacro\n```\n", encoding="utf-8"
+    )
+    result = bookrun.build(book)
+    assert result.returncode != 0
+    message = result.stderr
+    assert "the PDF build failed:" in message, message[-3000:]
+    assert "LaTeX error: ! Undefined control sequence. l." in message and "\\undefinedmacro" in message, message
+    assert "LaTeX's whole log: " in message and "book.log" in message
+    assert release_of(book) == before

@@ -401,9 +401,9 @@ def run(root: Path, formats: list[str], flags: list[str], fresh: bool, workers: 
         failed = [run for run in runs if codes[run.fmt] != 0 or not run.result.exists()]
         if failed:
             details = "\n".join(f"  [{run.fmt}] {line}" for run in failed for line in run.warnings())
-            raise BuildFailed(
-                f"the {' and '.join(r.fmt.upper() for r in failed)} build failed (a warning is a failure):\n{details}"
-            )
+            # a LaTeX error is no warning: a run that explained its failure says why itself
+            strict = "" if all(run.explained for run in failed) else " (a warning is a failure)"
+            raise BuildFailed(f"the {' and '.join(r.fmt.upper() for r in failed)} build failed{strict}:\n{details}")
         latex = None
         if extra is not None:
             if latex_code == 0 and (extra.result / "book.tex").is_file():
