@@ -16,6 +16,7 @@ Sphinx runs through :mod:`helpers.book.jupyter_book_cli`, which skips the interp
 from __future__ import annotations
 
 import contextlib
+import functools
 import shutil
 import signal
 import subprocess
@@ -241,7 +242,9 @@ def pdf(
     source: Path, output: Path, flags: list[str], env: dict[str, str], sources: Path | None = None, gated: bool = False
 ) -> Run:
     """The PDF; from ``sources`` (LaTeX sources written from the same inputs) when given, else
-    from a Sphinx run (``gated``: see :class:`Run`)."""
+    from a Sphinx run (``gated``: see :class:`Run`). A compile that fails says the errors xelatex
+    wrote to ``book.log``, which ``-silent`` keeps out of the build's output (a failed Sphinx run
+    writes no log, and its warnings say why themselves)."""
     env = {**env, "LATEXMKOPTS": LATEXMKOPTS}
     if sources is not None:
         folder = output / "latex"
@@ -249,18 +252,9 @@ def pdf(
         def copy() -> None:
             shutil.copytree(sources, folder)
 
-        return Run("pdf", [(copy, None), *_compile_steps(folder)], folder / "book.pdf", env, explain=_explainer(folder))
-    folder = output / "_build" / "latex"
-    command = jupyter_book(source, output, flags, "--builder", "latex", gated=gated)
-    return Run("pdf", [(command, None), *_compile_steps(folder)], folder / "book.pdf", env, gated, _explainer(folder))
-
-
-def _explainer(folder: Path) -> Callable[[], list[str]]:
-    """What says why the PDF's compile failed: the errors xelatex wrote to ``book.log``, which
-    ``-silent`` keeps out of the build's output (a failed Sphinx run writes no log, and its
-    warnings say why themselves)."""
-
-    def explain() -> list[str]:
-        return latex_errors(folder / "book.log")
-
-    return explain
+        first, gated = copy, False
+    else:
+        folder = output / "_build" / "latex"
+        first = jupyter_book(source, output, flags, "--builder", "latex", gated=gated)
+    steps = [(first, None), *_compile_steps(folder)]
+    return Run("pdf", steps, folder / "book.pdf", env, gated, functools.partial(latex_errors, folder / "book.log"))
