@@ -19,7 +19,8 @@ Measured side by side in one run on this machine, as medians of ``BENCH_RUNS`` r
 * a ``make book`` after ``make html`` (the executions and the HTML reused, and the LaTeX sources
   ``make html`` wrote on its second core compiled);
 * ``make test`` (``BENCH_TEST_RUNS`` runs, default 1), stage by stage (the targets it runs, in
-  its order), so the report says where its time goes.
+  its order), so the report says where its time goes, with the CPU time the machine was busy
+  during each stage (so run it on a machine doing nothing else).
 
 It also reports the floor of a clean build (kernel start-up plus each notebook's own execution,
 summed, and divided by the cores), where the rest of the clean build goes, and the weight of
